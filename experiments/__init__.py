@@ -1,0 +1,1 @@
+"""Command-line experiments built on the :mod:`simulation` library."""

@@ -1,0 +1,148 @@
+"""Household state in numpy columns, and the ``Household`` Mesa agent that views one row.
+
+All household mechanisms run vectorised over :class:`HouseholdState`; a :class:`Household`
+agent is a light Mesa agent bound to one row, so that households can be selected, inspected and
+stepped one by one (the slow reference path used to check the vectorised one).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from simulation.model import GraduationModel
+
+__all__ = ["COMPONENTS", "MEMBER_SLOTS", "Household", "HouseholdState", "component_counts"]
+
+#: Member slots per household. Slot 0 is the head, slot 1 the female partner when present.
+MEMBER_SLOTS = 8
+
+#: PKH components, and the age bands (years, [lo, hi)) of the age-defined ones. School levels
+#: follow the Indonesian system: SD from age 7 (6 years), SMP 13-15, SMA 16-18.
+COMPONENTS = ("pregnant", "early_childhood", "primary", "junior", "senior", "elderly", "disability")
+AGE_BANDS = {
+    "early_childhood": (0, 7),
+    "primary": (7, 13),
+    "junior": (13, 16),
+    "senior": (16, 19),
+    "elderly": (60, 200),
+}
+
+F8 = NDArray[np.float64]
+B1 = NDArray[np.bool_]
+
+
+@dataclass
+class HouseholdState:
+    """Column store of all households; row ``i`` is household ``i``.
+
+    Money is in Rupiah per month at March 2025 prices unless noted; ages are in months.
+    """
+
+    region: NDArray[np.int8]  #: region index into ``World.regions``
+    village: NDArray[np.int32]  #: village index (covariate shocks, peers)
+    urban: B1  #: urban (True) or rural
+    age: NDArray[np.int16]  #: (N, MEMBER_SLOTS) member ages in months, -1 for an empty slot
+    disabled: B1  #: (N, MEMBER_SLOTS) severe disability of each member
+    pregnant: NDArray[np.int8]  #: months of pregnancy of the partner, 0 if not pregnant
+    size: NDArray[np.int8]  #: number of members (persons)
+    skill: F8  #: human-capital index (1 = a worker earning the regional wage)
+    persistent: F8  #: persistent log-earnings shock (AR(1) state)
+    employed: B1  #: household has wage work this month
+    sick: NDArray[np.int8]  #: months of work still lost to illness
+    assets: F8  #: productive assets (Rp)
+    savings: F8  #: liquid savings (Rp)
+    debt: F8  #: outstanding debt (Rp)
+    other_income: F8  #: pensions, remittances and kin support (Rp/month)
+    usual_income: F8  #: smoothed income the household plans on (Rp/month)
+    wage_income: F8  #: wage income this month (Rp/month)
+    enterprise_income: F8  #: enterprise income this month (Rp/month)
+    transfer_income: F8  #: cash transfers received this month (Rp/month)
+    health_cost: F8  #: out-of-pocket health spending this month (Rp)
+    consumption: F8  #: household consumption this month (Rp/month)
+    consumption_pc: F8  #: consumption per capita (Rp/capita/month)
+    poverty_line: F8  #: the household's poverty line this month (Rp/capita/month)
+    poor: B1  #: below the poverty line this month
+    extreme_poor: B1  #: below the extreme-poverty line this month
+
+    @property
+    def n(self) -> int:
+        """Number of households."""
+        return int(self.region.shape[0])
+
+    def copy(self) -> HouseholdState:
+        """Return a deep copy (every column copied)."""
+        return HouseholdState(**{f.name: getattr(self, f.name).copy() for f in fields(self)})
+
+    def columns(self) -> dict[str, np.ndarray[Any, Any]]:
+        """Return the columns by name (views, not copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def age_band_mask(age: NDArray[np.int16], lo_years: float, hi_years: float) -> B1:
+    """Return the (N, slots) mask of occupied slots with age in [lo, hi) years."""
+    return (age >= round(lo_years * 12)) & (age < round(hi_years * 12))
+
+
+def component_counts(state: HouseholdState) -> NDArray[np.int16]:
+    """Count members of each PKH component per household.
+
+    Returns
+    -------
+    ndarray of int16, shape (N, len(COMPONENTS))
+        Column order follows :data:`COMPONENTS`; ``pregnant`` is 0 or 1.
+    """
+    out = np.zeros((state.n, len(COMPONENTS)), dtype=np.int16)
+    out[:, 0] = state.pregnant > 0
+    for j, name in enumerate(COMPONENTS[1:-1], start=1):
+        out[:, j] = age_band_mask(state.age, *AGE_BANDS[name]).sum(axis=1)
+    out[:, -1] = (state.disabled & (state.age >= 0)).sum(axis=1)
+    return out
+
+
+class Household(mesa.Agent):  # type: ignore[misc]
+    """A household: a Mesa agent whose state is row ``index`` of the model's columns.
+
+    Attribute access reads the columns, so ``household.consumption_pc`` is always current.
+    """
+
+    def __init__(self, model: GraduationModel, index: int) -> None:
+        super().__init__(model)
+        self.index = index
+
+    def __getattr__(self, name: str) -> Any:
+        state = self.__dict__.get("model") and self.model.households
+        if state is not None and name in state.__dataclass_fields__:
+            value = getattr(state, name)[self.index]
+            return value.item() if np.ndim(value) == 0 else value.copy()
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    @property
+    def members(self) -> dict[str, int]:
+        """Members by PKH component (persons)."""
+        counts = component_counts(self.model.households)[self.index]
+        return dict(zip(COMPONENTS, (int(c) for c in counts), strict=True))
+
+    def step_demography(self) -> None:
+        """Age this household's members one month with the slow per-agent reference rules."""
+        from simulation.reference import reference_demography_step
+
+        reference_demography_step(self.model, self.index)
+
+    def step(self) -> None:
+        """Advance this household's economy one month with the per-agent reference rules.
+
+        Uses the draws and environment the model prepared for the current month, so that the
+        result equals the vectorised step on the same household.
+        """
+        from simulation.reference import reference_step
+
+        reference_step(self.model, self.index)
+
+    def __repr__(self) -> str:
+        return f"Household(id={self.unique_id}, index={self.index})"

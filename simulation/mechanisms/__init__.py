@@ -1,0 +1,1 @@
+"""Household mechanisms, each vectorised over all households with a scalar reference twin."""

@@ -1,0 +1,43 @@
+"""Productive assets with an S-shaped poverty trap (Balboni et al. 2022, QJE 137(2)).
+
+Next month's assets follow a cubic transition with three fixed points: a stable low steady state
+``L``, an unstable threshold ``T`` and a stable high steady state ``H``::
+
+    dA = speed * (A - L) * (A - T) * (H - A) / (H - L)**2,   dA >= -max_decline * A
+    A' = max(A + dA, 0)
+
+Below ``T`` assets decay towards ``L``; above it they grow towards ``H``: the asset transition
+``A' = g(A)`` is S-shaped and crosses the 45-degree line from below at ``T``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulation.households import HouseholdState
+from simulation.params import Assets
+
+__all__ = ["asset_change", "assets_step", "reference_assets"]
+
+
+def asset_change(a: np.ndarray, p: Assets) -> np.ndarray:  # type: ignore[type-arg]
+    """Monthly change in assets (Rp) of the trap dynamics, for an array of asset levels."""
+    lo, t, hi = p.low_steady_state, p.threshold, p.high_steady_state
+    scale = (hi - lo) ** 2
+    d = p.speed * (a - lo) * (a - t) * (hi - a) / scale
+    return np.maximum(d, -p.max_decline * a)
+
+
+def assets_step(state: HouseholdState, p: Assets) -> None:
+    """Move every household's productive assets one month along the trap dynamics, in place."""
+    state.assets += asset_change(state.assets, p)
+    np.maximum(state.assets, 0.0, out=state.assets)
+
+
+def reference_assets(state: HouseholdState, i: int, p: Assets) -> None:
+    """Per-household reference of :func:`assets_step` for household ``i``."""
+    a = float(state.assets[i])
+    lo, t, hi = p.low_steady_state, p.threshold, p.high_steady_state
+    d = p.speed * (a - lo) * (a - t) * (hi - a) / (hi - lo) ** 2
+    d = max(d, -p.max_decline * a)
+    state.assets[i] = max(a + d, 0.0)

@@ -1,0 +1,157 @@
+"""Demography: ageing, deaths, grown children leaving, pregnancies and births.
+
+Members age one month per step, so children move up the PKH school components and adults age
+into the elderly component; "natural graduation" from PKH emerges from this alone.
+
+Each household draws one uniform per event type per month: at most one death and one departure
+per household-month (monthly hazards are small, so the cap is immaterial). Every draw is made for
+every household whether or not it is at risk, to keep common random numbers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import MEMBER_SLOTS, HouseholdState
+from simulation.params import Demography
+
+__all__ = ["demography_step", "monthly_mortality", "reference_demography"]
+
+MAX_AGE_YEARS = 120
+
+
+def monthly_mortality(d: Demography) -> NDArray[np.float64]:
+    """Monthly death probability by completed year of age (Gompertz).
+
+    ``q(y) = 1 - exp(-a * exp(b * y) / 12)`` for age ``y`` in years, ``a`` and ``b`` per year.
+    """
+    years = np.arange(MAX_AGE_YEARS + 1, dtype=np.float64)
+    return -np.expm1(-d.mortality_a * np.exp(d.mortality_b * years) / 12.0)
+
+
+def _pick_slot(hazard: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
+    """Slot whose cumulative hazard first exceeds ``u``; -1 where ``u`` exceeds the total."""
+    cum = np.cumsum(hazard, axis=1)
+    slot = (cum <= u[:, None]).sum(axis=1)
+    return np.where(slot < MEMBER_SLOTS, slot, -1)
+
+
+def _remove(state: HouseholdState, slot: NDArray[np.intp]) -> None:
+    rows = np.flatnonzero(slot >= 0)
+    state.age[rows, slot[rows]] = -1
+    state.disabled[rows, slot[rows]] = False
+
+
+def demography_step(
+    state: HouseholdState,
+    d: Demography,
+    draws: dict[str, NDArray[np.float64]],
+    q_table: NDArray[np.float64],
+) -> None:
+    """Advance all households one month of demography, in place.
+
+    Order: age, deaths, departures, births of pregnancies at term, conceptions. The last member
+    of a household neither dies nor leaves (households are conserved).
+    """
+    age = state.age
+    occupied = age >= 0
+    age += occupied.astype(np.int16)
+    alone = (state.size <= 1)[:, None]
+
+    years = np.minimum(age // 12, MAX_AGE_YEARS)
+    death_h = np.where(occupied & ~alone, q_table[years], 0.0)
+    dead = _pick_slot(death_h, draws["mortality"])
+    _remove(state, dead)
+    state.pregnant[dead == 1] = 0  # the partner died
+
+    alone = ((age >= 0).sum(axis=1) <= 1)[:, None]  # after this month's deaths
+    leave_h = (age >= d.leave_home_age * 12) & (age < 60 * 12) & ~alone
+    leave_h[:, :2] = False
+    gone = _pick_slot(np.where(leave_h, d.leave_home_hazard, 0.0), draws["leave_home"])
+    _remove(state, gone)
+
+    _births(state, d, draws["newborn"])
+    _conceptions(state, d, draws["conception"])
+    state.size[:] = (state.age >= 0).sum(axis=1)
+
+
+def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]) -> None:
+    carrying = state.pregnant > 0
+    state.pregnant[carrying] += 1
+    term = np.flatnonzero(state.pregnant > d.pregnancy_months)
+    state.pregnant[term] = 0
+    empty = state.age[term] < 0
+    has_room = empty.any(axis=1)
+    rows, slots = term[has_room], empty[has_room].argmax(axis=1)
+    state.age[rows, slots] = 0
+    state.disabled[rows, slots] = u_newborn[rows] < d.disability_probability
+
+
+def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -> None:
+    partner = state.age[:, 1]
+    lo, hi = d.fertile_age
+    fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant == 0)
+    children = ((state.age >= 0) & (state.age < 18 * 12)).sum(axis=1)
+    at_risk = fertile & (children < d.max_children)
+    state.pregnant[at_risk & (u < d.conception_hazard)] = 1
+
+
+def reference_demography(
+    state: HouseholdState,
+    i: int,
+    d: Demography,
+    draws: dict[str, NDArray[np.float64]],
+    q_table: NDArray[np.float64],
+) -> None:
+    """Per-household reference of :func:`demography_step` for household ``i`` (scalar code)."""
+    ages = [int(a) for a in state.age[i]]
+    alone = int(state.size[i]) <= 1
+    ages = [a + 1 if a >= 0 else a for a in ages]
+    dead = _ref_pick(
+        [
+            float(q_table[min(a // 12, MAX_AGE_YEARS)]) if a >= 0 and not alone else 0.0
+            for a in ages
+        ],
+        float(draws["mortality"][i]),
+    )
+    if dead >= 0:
+        ages[dead] = -1
+        state.disabled[i, dead] = False
+        if dead == 1:
+            state.pregnant[i] = 0
+    alone = sum(1 for a in ages if a >= 0) <= 1
+    leave = [
+        d.leave_home_hazard if s >= 2 and d.leave_home_age * 12 <= a < 720 and not alone else 0.0
+        for s, a in enumerate(ages)
+    ]
+    gone = _ref_pick(leave, float(draws["leave_home"][i]))
+    if gone >= 0:
+        ages[gone] = -1
+        state.disabled[i, gone] = False
+    preg = int(state.pregnant[i])
+    if preg > 0:
+        preg += 1
+    if preg > d.pregnancy_months:
+        preg = 0
+        if -1 in ages:
+            slot = ages.index(-1)
+            ages[slot] = 0
+            state.disabled[i, slot] = bool(draws["newborn"][i] < d.disability_probability)
+    lo, hi = d.fertile_age
+    children = sum(1 for a in ages if 0 <= a < 216)
+    fertile = lo * 12 <= ages[1] < hi * 12 and preg == 0 and children < d.max_children
+    if fertile and draws["conception"][i] < d.conception_hazard:
+        preg = 1
+    state.pregnant[i] = preg
+    state.age[i] = ages
+    state.size[i] = sum(1 for a in ages if a >= 0)
+
+
+def _ref_pick(hazards: list[float], u: float) -> int:
+    total = 0.0
+    for slot, h in enumerate(hazards):
+        total += h
+        if u < total:
+            return slot
+    return -1

@@ -1,0 +1,92 @@
+"""Income: wages with employment and persistent/transitory shocks, plus enterprise income.
+
+Wage income of household ``i`` in month ``t`` (Rp/month)::
+
+    wage = W[r] * skill * earners * work * healthy * exp(z - v/2 + sigma_e * e - sigma_e**2/2)
+    z_t  = rho * z_{t-1} + sigma_p * eta,   v = sigma_p**2 / (1 - rho**2)
+
+where ``earners = 1 + w_x * (n_working - 1)`` for ``n_working >= 1`` working-age, non-disabled
+members and 0 otherwise; the log-normal corrections keep the mean multiplier at 1. Employment is
+a two-state monthly Markov chain (separation and finding rates); ``work`` is 1 in regular work
+and ``jobless_earnings`` (casual work) otherwise; ``healthy`` is 0 during lost work months.
+Enterprise income is ``enterprise_return * assets``. Income adds other income (pensions,
+remittances) and transfers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import HouseholdState, age_band_mask
+from simulation.params import Assets, Income
+
+__all__ = ["earners", "income_step", "reference_income", "total_income"]
+
+
+def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
+    """Effective number of earners per household (1 + extra weight per extra worker)."""
+    working = (age_band_mask(state.age, *inc.working_age) & ~state.disabled).sum(axis=1)
+    return np.where(working > 0, 1.0 + inc.extra_earner_weight * (working - 1), 0.0)
+
+
+def _ref_earners(ages: list[int], disabled: list[bool], inc: Income) -> float:
+    lo, hi = (round(x * 12) for x in inc.working_age)
+    n = sum(1 for a, dis in zip(ages, disabled, strict=True) if lo <= a < hi and not dis)
+    return 1.0 + inc.extra_earner_weight * (n - 1) if n > 0 else 0.0
+
+
+def income_step(
+    state: HouseholdState,
+    inc: Income,
+    assets: Assets,
+    wages: NDArray[np.float64],
+    draws: dict[str, NDArray[np.float64]],
+) -> None:
+    """Update employment, the persistent shock and this month's wage and enterprise income."""
+    n_earn = earners(state, inc)
+    u = draws["employment"]
+    state.employed[:] = (n_earn > 0) & np.where(
+        state.employed, u >= inc.job_separation, u < inc.job_finding
+    )
+    state.persistent *= inc.persistent_rho
+    state.persistent += inc.persistent_sigma * draws["persistent"]
+    v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
+    st = inc.transitory_sigma
+    shock = np.exp(state.persistent - v / 2 + st * draws["transitory"] - st * st / 2)
+    work = np.where(state.employed, 1.0, inc.jobless_earnings) * (state.sick == 0)
+    state.wage_income[:] = wages[state.region] * state.skill * n_earn * work * shock
+    state.enterprise_income[:] = assets.enterprise_return * state.assets
+
+
+def total_income(state: HouseholdState) -> NDArray[np.float64]:
+    """Income of the month from all sources (Rp/month)."""
+    return state.wage_income + state.enterprise_income + state.other_income + state.transfer_income
+
+
+def reference_income(
+    state: HouseholdState,
+    i: int,
+    inc: Income,
+    assets: Assets,
+    wages: NDArray[np.float64],
+    draws: dict[str, NDArray[np.float64]],
+) -> None:
+    """Per-household reference of :func:`income_step` for household ``i``."""
+    n_earn = _ref_earners([int(a) for a in state.age[i]], [bool(x) for x in state.disabled[i]], inc)
+    u = float(draws["employment"][i])
+    was = bool(state.employed[i])
+    employed = n_earn > 0 and (u >= inc.job_separation if was else u < inc.job_finding)
+    z = inc.persistent_rho * float(state.persistent[i])
+    z += inc.persistent_sigma * float(draws["persistent"][i])
+    v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
+    st = inc.transitory_sigma
+    shock = math.exp(z - v / 2 + st * float(draws["transitory"][i]) - st * st / 2)
+    work = (1.0 if employed else inc.jobless_earnings) * (int(state.sick[i]) == 0)
+    wage = float(wages[state.region[i]]) * float(state.skill[i]) * n_earn * work * shock
+    state.employed[i] = employed
+    state.persistent[i] = z
+    state.wage_income[i] = wage
+    state.enterprise_income[i] = assets.enterprise_return * float(state.assets[i])

@@ -1,0 +1,156 @@
+"""``GraduationModel``: wiring and the monthly step order, nothing else.
+
+Monthly step (synchronous: every rule reads the state left by the previous rule):
+
+Before month 0 the model runs ``run.burn_in_months`` unrecorded months (negative month indices,
+their own random streams) so that incomes, savings and assets settle from the drawn start.
+
+1. environment: rice-price episode and this month's poverty lines; the month's random draws;
+2. demography (ageing, deaths, departures, births);
+3. agencies act (registry, targeting, enrolment, payments): none yet, the counterfactual world;
+4. shocks (health, disasters);
+5. income (employment, wage shocks, enterprise income);
+6. consumption, saving and distress sales;
+7. productive assets (poverty-trap dynamics);
+8. poverty status;
+9. recording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import Household
+from simulation.mechanisms.assets import assets_step
+from simulation.mechanisms.consumption import consumption_step
+from simulation.mechanisms.demography import demography_step, monthly_mortality
+from simulation.mechanisms.income import income_step, total_income
+from simulation.mechanisms.poverty import poverty_step
+from simulation.mechanisms.shocks import next_rice_episode, shocks_step
+from simulation.params import Params
+from simulation.population import household_weight, synthetic_population
+from simulation.recorder import Recorder
+from simulation.streams import Streams
+
+__all__ = ["GraduationModel", "MonthEnvironment"]
+
+_UNIFORM = ("employment", "health", "conception", "mortality", "leave_home", "newborn")
+_NORMAL = ("persistent", "transitory")
+
+
+class MonthEnvironment:
+    """What every household faces this month: lines, wages, insurance cover, rice prices."""
+
+    def __init__(self, model: GraduationModel, rice_rise: float) -> None:
+        world, hh = model.params.world, model.households
+        pl = world.poverty
+        rice_share = np.where(hh.urban, pl.rice_share_urban, pl.rice_share_rural)
+        factor = 1.0 + rice_share * rice_rise
+        self.rice_price_index = 1.0 + rice_rise
+        self.poverty_line: NDArray[np.float64] = np.where(hh.urban, pl.urban, pl.rural) * factor
+        self.extreme_line: NDArray[np.float64] = pl.extreme * factor
+        self.wages: NDArray[np.float64] = np.array([r.wage for r in world.regions])
+        self.uncovered: NDArray[np.float64] = np.ones(hh.n)
+
+
+class GraduationModel(mesa.Model):  # type: ignore[misc]
+    """The simulated world: households (Mesa agents over numpy columns) and, later, agencies.
+
+    Parameters
+    ----------
+    params : Params
+        Validated parameters of the world and the run.
+    replicate : int
+        Replicate index; it keys every random stream, so the same replicate of two scenarios
+        sees the same population and shocks.
+    """
+
+    def __init__(self, params: Params, *, replicate: int = 0) -> None:
+        self.streams = Streams(params.run.seed, replicate)
+        super().__init__(rng=self.streams.generator("mesa"))
+        self.params = params
+        self.replicate = replicate
+        self.month = 0
+        world = params.world
+        self.households = synthetic_population(world, self.streams.generator("population"))
+        self.n_villages = int(self.households.village.max()) + 1
+        self._mortality = monthly_mortality(world.demography)
+        self._rice_left = 0
+        for i in range(self.households.n):
+            Household(self, i)
+        self.recorder = Recorder(self)
+        self.env: MonthEnvironment | None = None
+        self.draws: dict[str, NDArray[np.float64]] = {}
+        self._burn_in(params.run.burn_in_months)
+        self.weight = household_weight(self.households, world)  # persons sum to the nation
+
+    def _burn_in(self, months: int) -> None:
+        """Run ``months`` unrecorded months (negative month indices) so the start settles."""
+        for month in range(-months, 0):
+            self.month = month
+            self._prepare_month()
+            self._households_vectorised()
+        self.month = 0
+
+    # -- the month ------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one month with the vectorised household mechanisms."""
+        self._run_month(self._households_vectorised)
+
+    def step_reference(self) -> None:
+        """Advance one month with the slow per-agent reference rules (for checks)."""
+        self._run_month(self._households_per_agent)
+
+    def _run_month(self, households: Callable[[], None]) -> None:
+        if self.month >= self.params.run.months:
+            raise RuntimeError(f"the run is over: all {self.params.run.months} months are done")
+        self._prepare_month()
+        households()
+        self.recorder.record(self)
+        self.month += 1
+
+    def run_model(self) -> None:
+        """Run every remaining month of ``params.run.months``."""
+        while self.month < self.params.run.months:
+            self.step()
+
+    def _prepare_month(self) -> None:
+        u_rice = float(self.streams.generator("food_price", self.month).random())
+        self._rice_left = next_rice_episode(self._rice_left, u_rice, self.params.world.shocks)
+        rise = self.params.world.shocks.food_price_rise if self._rice_left > 0 else 0.0
+        self.env = MonthEnvironment(self, rise)
+        self.draws = self._draw_month()
+
+    def _draw_month(self) -> dict[str, NDArray[np.float64]]:
+        n, gen = self.households.n, self.streams.generator
+        draws = {k: gen(k, self.month).random(n) for k in _UNIFORM}
+        draws |= {k: gen(k, self.month).standard_normal(n) for k in _NORMAL}
+        draws["disaster"] = gen("disaster", self.month).random(self.n_villages)
+        return draws
+
+    def _agencies_act(self) -> None:
+        """Agencies act here (registry, targeting, payments). The counterfactual has none."""
+        self.households.transfer_income[:] = 0.0
+
+    def _households_vectorised(self) -> None:
+        w, hh, env = self.params.world, self.households, self.env
+        assert env is not None
+        demography_step(hh, w.demography, self.draws, self._mortality)
+        self._agencies_act()
+        shocks_step(hh, w.shocks, self.draws, env.uncovered)
+        income_step(hh, w.income, w.assets, env.wages, self.draws)
+        consumption_step(
+            hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
+        )
+        assets_step(hh, w.assets)
+        poverty_step(hh, env.poverty_line, env.extreme_line)
+
+    def _households_per_agent(self) -> None:
+        agents = self.agents_by_type[Household]
+        agents.do("step_demography")
+        self._agencies_act()
+        agents.do("step")

@@ -1,0 +1,266 @@
+"""Parameter schemas of the simulated world and of a run.
+
+Each field is declared once, here, with its units and bounds. Values are not here: they live in
+``scenarios/`` beside their sources and are loaded with :func:`scenarios.load_params` (or built
+directly in Python). Rupiah are at March 2025 prices; rates are per month unless stated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulation.schema import ParameterError, Schema, from_dict, spec, to_dict
+
+__all__ = [
+    "Assets",
+    "ConsumptionRule",
+    "Demography",
+    "Income",
+    "InitialDistribution",
+    "ParameterError",
+    "Params",
+    "Population",
+    "PovertyLines",
+    "Region",
+    "Run",
+    "Shocks",
+    "World",
+    "from_dict",
+    "to_dict",
+]
+
+
+@dataclass(frozen=True)
+class Region(Schema):
+    """One region (island group) of Indonesia."""
+
+    name: str = spec("-", "region name")
+    population_share: float = spec("1", "share of national persons", gt=0, le=1)
+    urban_share: float = spec("1", "share of the region's households that are urban", ge=0, le=1)
+    consumption_shift: float = spec(
+        "log-points", "shift of log consumption per capita relative to the nation", ge=-2, le=2
+    )
+    wage: float = spec("Rp/month", "monthly earnings of one full-time worker of skill 1", gt=0)
+    minimum_wage: float = spec("Rp/month", "provincial minimum wage (UMP) proxy", gt=0)
+
+
+@dataclass(frozen=True)
+class Population(Schema):
+    """Size of the synthetic population and its national scale."""
+
+    households: int = spec("households", "number of simulated households", ge=1, le=50_000_000)
+    national_persons: float = spec("persons", "national population the sample stands for", gt=0)
+    village_size: int = spec("households", "simulated households per village", ge=1, le=10_000)
+
+
+@dataclass(frozen=True)
+class PovertyLines(Schema):
+    """BPS poverty lines (Garis Kemiskinan) and the extreme-poverty line."""
+
+    urban: float = spec("Rp/capita/month", "urban poverty line", gt=0)
+    rural: float = spec("Rp/capita/month", "rural poverty line", gt=0)
+    extreme: float = spec("Rp/capita/month", "extreme-poverty line (US$2.15 PPP)", gt=0)
+    rice_share_urban: float = spec("1", "rice share of the urban poverty line", ge=0, le=1)
+    rice_share_rural: float = spec("1", "rice share of the rural poverty line", ge=0, le=1)
+
+    def validate(self) -> None:
+        """Check that the extreme line lies below both poverty lines."""
+        if self.extreme >= min(self.urban, self.rural):
+            self.fail("extreme", f"must be below the urban and rural lines, got {self.extreme}")
+
+
+@dataclass(frozen=True)
+class Demography(Schema):
+    """Household composition and the monthly demographic hazards."""
+
+    size_mean: float = spec("persons", "mean household size at start", ge=1, le=8)
+    spouse_probability: float = spec("1", "probability a household of 2+ has a spouse", ge=0, le=1)
+    elderly_member_probability: float = spec(
+        "1", "probability a household of 3+ includes an elderly parent (60+)", ge=0, le=1
+    )
+    disability_probability: float = spec(
+        "1", "probability that a person has a severe disability", ge=0, le=1
+    )
+    conception_hazard: float = spec(
+        "1/month", "monthly conception probability of a fertile couple", ge=0, le=1
+    )
+    fertile_age: tuple[float, ...] = spec("years", "[min, max) age of fertility", ge=10, le=60)
+    max_children: int = spec("persons", "no further births at this many children", ge=0, le=8)
+    pregnancy_months: int = spec("months", "length of a pregnancy", ge=1, le=10)
+    leave_home_age: float = spec("years", "age from which grown children may leave", ge=15, le=40)
+    leave_home_hazard: float = spec("1/month", "monthly hazard of leaving home", ge=0, le=1)
+    mortality_a: float = spec("1/year", "Gompertz mortality level at age 0", ge=0, le=0.1)
+    mortality_b: float = spec("1/year", "Gompertz mortality slope per year of age", ge=0, le=0.2)
+
+    def validate(self) -> None:
+        """Check that the fertile-age interval is a non-empty [min, max)."""
+        ages = self.fertile_age
+        if len(ages) != 2 or ages[0] >= ages[1]:
+            self.fail("fertile_age", f"must be [min, max] with min < max, got {list(ages)}")
+
+
+@dataclass(frozen=True)
+class InitialDistribution(Schema):
+    """Consumption per capita and assets of the households at the start."""
+
+    median_consumption: float = spec("Rp/capita/month", "national median consumption", gt=0)
+    sigma: float = spec("log-points", "standard deviation of log consumption", gt=0, le=3)
+    size_gradient: float = spec(
+        "log-points/person", "fall of log consumption per extra member", ge=0, le=1
+    )
+    urban_premium: float = spec("log-points", "urban minus rural log consumption", ge=-1, le=2)
+    high_asset_share_bottom: float = spec(
+        "1", "share at the high asset steady state, poorest household", ge=0, le=1
+    )
+    high_asset_share_top: float = spec(
+        "1", "share at the high asset steady state, richest household", ge=0, le=1
+    )
+    asset_dispersion: float = spec(
+        "log-points", "spread of assets around the steady state", ge=0, le=1
+    )
+
+
+@dataclass(frozen=True)
+class Income(Schema):
+    """Wage income process: employment, skill and persistent and transitory shocks."""
+
+    working_age: tuple[float, ...] = spec(
+        "years", "[min, max) age of working members", ge=10, le=80
+    )
+    extra_earner_weight: float = spec("1", "earnings weight of each extra worker", ge=0, le=1)
+    persistent_rho: float = spec(
+        "1", "monthly AR(1) coefficient of the persistent shock", ge=0, lt=1
+    )
+    persistent_sigma: float = spec(
+        "log-points", "innovation s.d. of the persistent shock", ge=0, le=1
+    )
+    transitory_sigma: float = spec("log-points", "s.d. of the transitory shock", ge=0, le=2)
+    job_separation: float = spec(
+        "1/month", "probability an employed household loses work", ge=0, le=1
+    )
+    job_finding: float = spec("1/month", "probability a jobless household finds work", gt=0, le=1)
+    jobless_earnings: float = spec(
+        "1", "casual earnings while without regular work, as a share of the wage", ge=0, le=1
+    )
+    skill_floor: float = spec("1", "lowest skill (human capital) index", gt=0, le=1)
+
+    def validate(self) -> None:
+        """Check that the working-age interval is a non-empty [min, max)."""
+        ages = self.working_age
+        if len(ages) != 2 or ages[0] >= ages[1]:
+            self.fail("working_age", f"must be [min, max] with min < max, got {list(ages)}")
+
+
+@dataclass(frozen=True)
+class Assets(Schema):
+    """Productive assets with an S-shaped poverty trap (Balboni et al. 2022)."""
+
+    low_steady_state: float = spec("Rp", "stable low asset level", ge=0)
+    threshold: float = spec("Rp", "unstable threshold between the two steady states", gt=0)
+    high_steady_state: float = spec("Rp", "stable high asset level", gt=0)
+    speed: float = spec("1/month", "speed of the asset dynamics", gt=0, le=1)
+    max_decline: float = spec("1/month", "largest monthly fall as a share of assets", gt=0, le=1)
+    enterprise_return: float = spec("1/month", "enterprise income per Rupiah of assets", ge=0, le=1)
+
+    def validate(self) -> None:
+        """Check the ordering low < threshold < high and the stability of the high state."""
+        if not self.low_steady_state < self.threshold < self.high_steady_state:
+            self.fail(
+                "threshold",
+                "must satisfy low_steady_state < threshold < high_steady_state, got "
+                f"{self.low_steady_state} < {self.threshold} < {self.high_steady_state}",
+            )
+        span = self.high_steady_state - self.low_steady_state
+        if self.speed * (self.high_steady_state - self.threshold) / span >= 2:
+            self.fail("speed", "is too large: the high steady state would oscillate")
+
+
+@dataclass(frozen=True)
+class ConsumptionRule(Schema):
+    """Buffer-stock consumption and saving with distress asset sales."""
+
+    buffer_months: float = spec("months", "target savings in months of usual income", ge=0, le=24)
+    mpc_excess: float = spec("1", "share of savings above target consumed each month", gt=0, le=1)
+    income_smoothing: float = spec("1", "weight of this month in usual income", gt=0, le=1)
+    subsistence_share: float = spec(
+        "1", "subsistence floor as a multiple of the extreme-poverty line", ge=0, le=3
+    )
+    distress_discount: float = spec("1", "share of value lost in a distress asset sale", ge=0, lt=1)
+    invest_share: float = spec(
+        "1/month", "share of savings above target invested in productive assets", ge=0, le=1
+    )
+
+
+@dataclass(frozen=True)
+class Shocks(Schema):
+    """Idiosyncratic health shocks, covariate disasters and food-price shocks."""
+
+    health_hazard: float = spec("1/month", "probability of a catastrophic health event", ge=0, le=1)
+    health_cost_months: float = spec(
+        "months", "out-of-pocket cost in months of usual income", ge=0, le=24
+    )
+    health_lost_work_months: int = spec("months", "months of wages lost to illness", ge=0, le=12)
+    disaster_hazard: float = spec(
+        "1/month", "probability a village is hit by a disaster", ge=0, le=1
+    )
+    disaster_asset_loss: float = spec("1", "share of productive assets destroyed", ge=0, le=1)
+    disaster_savings_loss: float = spec("1", "share of savings lost", ge=0, le=1)
+    food_price_hazard: float = spec(
+        "1/month", "probability a rice-price episode starts", ge=0, le=1
+    )
+    food_price_rise: float = spec("1", "relative rise of the rice price in an episode", ge=0, le=5)
+    food_price_months: int = spec("months", "length of a rice-price episode", ge=1, le=60)
+
+
+@dataclass(frozen=True)
+class World(Schema):
+    """The calibrated world without programmes."""
+
+    population: Population
+    regions: tuple[Region, ...]
+    poverty: PovertyLines
+    demography: Demography
+    initial: InitialDistribution
+    income: Income
+    assets: Assets
+    consumption: ConsumptionRule
+    shocks: Shocks
+
+    def validate(self) -> None:
+        """Check that regions exist, have unique names and population shares summing to 1."""
+        if not self.regions:
+            self.fail("regions", "must list at least one region")
+        names = [r.name for r in self.regions]
+        if len(set(names)) != len(names):
+            self.fail("regions", f"must have unique names, got {names}")
+        total = sum(r.population_share for r in self.regions)
+        if abs(total - 1.0) > 1e-6:
+            self.fail("regions", f"population_share must sum to 1, got {total:.6f}")
+
+
+@dataclass(frozen=True)
+class Run(Schema):
+    """How long, how often and from which seed to run."""
+
+    months: int = spec("months", "number of recorded monthly steps", ge=1, le=600)
+    burn_in_months: int = spec(
+        "months", "unrecorded months run before the start, from the drawn population", ge=0, le=240
+    )
+    replicates: int = spec("runs", "number of replicates (independent shock histories)", ge=1)
+    seed: int = spec("-", "root seed of all random streams", ge=0)
+    start: str = spec("YYYY-MM", "calendar month of the first step")
+
+    def validate(self) -> None:
+        """Check that ``start`` is a calendar month ``YYYY-MM``."""
+        parts = self.start.split("-")
+        ok = len(parts) == 2 and all(p.isdigit() for p in parts) and 1 <= int(parts[1]) <= 12
+        if not ok or len(parts[0]) != 4:
+            self.fail("start", f"must be a month 'YYYY-MM', got {self.start!r}")
+
+
+@dataclass(frozen=True)
+class Params(Schema):
+    """Everything one run needs: the world and the run settings."""
+
+    world: World
+    run: Run

@@ -1,0 +1,178 @@
+"""Synthetic households of the calibrated world.
+
+Each simulated household stands for ``weight`` real households, chosen so that simulated persons
+sum to the national population. Composition, place, consumption and assets are drawn from the
+``population`` stream only, so every scenario on a replicate starts from the same households.
+
+Steps: region (by population share) and urban/rural; villages of ``village_size`` households
+within each region and area; household size ``1 + Poisson(size_mean - 1)`` capped at the member
+slots; members (head, partner, an elderly parent, children of ages consistent with the head);
+log consumption per capita ``ln(median) + shift[r] +/- premium/2 - gradient * (size - mean) +
+sigma * z``; productive assets near the low or high steady state of the trap, the high one more
+likely the richer the household; and the income sources that sustain that consumption.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import MEMBER_SLOTS, HouseholdState
+from simulation.mechanisms.income import earners
+from simulation.params import World
+
+__all__ = ["household_weight", "synthetic_population"]
+
+
+def household_weight(state: HouseholdState, world: World) -> float:
+    """Real households represented by one simulated household (national scale)."""
+    return world.population.national_persons / float(state.size.sum())
+
+
+def _members(
+    rng: np.random.Generator, size: NDArray[np.int64], world: World
+) -> tuple[NDArray[np.int16], NDArray[np.bool_], NDArray[np.int8]]:
+    d, n = world.demography, size.shape[0]
+    head = rng.uniform(20.0, 75.0, n)
+    partner = (size >= 2) & (rng.random(n) < d.spouse_probability)
+    elder = (size >= 3) & (rng.random(n) < d.elderly_member_probability) & (head < 55)
+    years = np.empty((n, MEMBER_SLOTS))
+    years[:, 0] = head
+    years[:, 1] = np.where(partner, np.clip(head - 3 + rng.normal(0, 3, n), 17, 90), -1)
+    oldest_child = np.clip(head - 18.0, 0.5, 24.0)
+    years[:, 2:] = rng.random((n, MEMBER_SLOTS - 2)) * oldest_child[:, None]
+    years[:, 2] = np.where(elder, rng.uniform(60.0, 85.0, n), years[:, 2])
+    # a household of 2+ without a partner has a child (or other relative) in slot 1
+    years[:, 1] = np.where(~partner & (size >= 2), rng.random(n) * oldest_child, years[:, 1])
+    slot = np.arange(MEMBER_SLOTS)
+    age = np.where(slot[None, :] < size[:, None], np.floor(years * 12), -1).astype(np.int16)
+    disabled = (rng.random((n, MEMBER_SLOTS)) < d.disability_probability) & (age >= 0)
+    lo, hi = d.fertile_age
+    fertile = (age[:, 1] >= lo * 12) & (age[:, 1] < hi * 12)
+    in_progress = d.conception_hazard * d.pregnancy_months
+    pregnant = np.where(
+        fertile & (rng.random(n) < in_progress), rng.integers(1, d.pregnancy_months + 1, n), 0
+    )
+    return age, disabled, pregnant.astype(np.int8)
+
+
+def _percentile_rank(x: NDArray[np.float64]) -> NDArray[np.float64]:
+    ranks = np.empty(x.shape[0])
+    ranks[np.argsort(x, kind="stable")] = np.arange(x.shape[0])
+    out: NDArray[np.float64] = (ranks + 0.5) / x.shape[0]
+    return out
+
+
+def _villages(region: NDArray[np.int8], urban: NDArray[np.bool_], size: int) -> NDArray[np.int32]:
+    order = np.lexsort((urban, region))
+    cell = region[order].astype(np.int64) * 2 + urban[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cell)) + 1]
+    within = np.arange(order.shape[0]) - np.repeat(starts, np.diff(np.r_[starts, order.shape[0]]))
+    new_village = (within % size == 0).astype(np.int64)
+    village = np.empty(order.shape[0], dtype=np.int32)
+    village[order] = np.cumsum(new_village) - 1
+    return village
+
+
+def synthetic_population(world: World, rng: np.random.Generator) -> HouseholdState:
+    """Draw the synthetic households of ``world``.
+
+    Parameters
+    ----------
+    world : World
+        The calibrated world.
+    rng : numpy.random.Generator
+        The ``population`` stream of the replicate.
+
+    Returns
+    -------
+    HouseholdState
+        Columns for ``world.population.households`` households at the start of month 0.
+    """
+    n, regions = world.population.households, world.regions
+    shares = np.array([r.population_share for r in regions])
+    region = rng.choice(len(regions), size=n, p=shares / shares.sum()).astype(np.int8)
+    urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
+    size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, n), MEMBER_SLOTS)
+    age, disabled, pregnant = _members(rng, size, world)
+
+    init = world.initial
+    shift = np.array([r.consumption_shift for r in regions])[region]
+    log_c = (
+        np.log(init.median_consumption)
+        + shift
+        + init.urban_premium * (urban - 0.5)
+        - init.size_gradient * (size - world.demography.size_mean)
+        + init.sigma * rng.standard_normal(n)
+    )
+    state = _blank(n, region, urban, age, disabled, pregnant, size)
+    state.village[:] = _villages(region, urban, world.population.village_size)
+    _assets_and_income(state, world, rng, log_c)
+    return state
+
+
+def _blank(
+    n: int,
+    region: NDArray[np.int8],
+    urban: NDArray[np.bool_],
+    age: NDArray[np.int16],
+    disabled: NDArray[np.bool_],
+    pregnant: NDArray[np.int8],
+    size: NDArray[np.int64],
+) -> HouseholdState:
+    def zeros() -> NDArray[np.float64]:
+        return np.zeros(n)
+
+    return HouseholdState(
+        region=region, village=np.zeros(n, np.int32), urban=urban, age=age, disabled=disabled,
+        pregnant=pregnant, size=size.astype(np.int8), skill=zeros(), persistent=zeros(),
+        employed=np.zeros(n, bool), sick=np.zeros(n, np.int8), assets=zeros(), savings=zeros(),
+        debt=zeros(), other_income=zeros(), usual_income=zeros(), wage_income=zeros(),
+        enterprise_income=zeros(), transfer_income=zeros(), health_cost=zeros(),
+        consumption=zeros(), consumption_pc=zeros(), poverty_line=zeros(),
+        poor=np.zeros(n, bool), extreme_poor=np.zeros(n, bool),
+    )  # fmt: skip
+
+
+def _assets_and_income(
+    state: HouseholdState, world: World, rng: np.random.Generator, log_c: NDArray[np.float64]
+) -> None:
+    """Draw assets, employment and shocks, then set skill so that income sustains consumption.
+
+    The persistent shock is drawn conditional on log consumption (bivariate normal), so that
+    skill and the shock together, not on top of each other, reproduce the drawn distribution.
+    """
+    init, a, inc = world.initial, world.assets, world.income
+    n, c_pc = state.n, np.exp(log_c)
+    rank = _percentile_rank(c_pc)
+    p_high = (
+        init.high_asset_share_bottom
+        + (init.high_asset_share_top - init.high_asset_share_bottom) * rank
+    )
+    high = rng.random(n) < p_high
+    spread = np.exp(init.asset_dispersion * rng.standard_normal(n))
+    state.assets[:] = np.where(
+        high,
+        np.maximum(a.high_steady_state * spread, 1.05 * a.threshold),
+        np.minimum(a.low_steady_state * spread, 0.95 * a.threshold),
+    )
+    p_emp = inc.job_finding / (inc.job_finding + inc.job_separation)
+    e_bar = p_emp + (1 - p_emp) * inc.jobless_earnings  # mean work intensity
+    n_earn = earners(state, inc)
+    state.employed[:] = (n_earn > 0) & (rng.random(n) < p_emp)
+    v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
+    dev, total = log_c - log_c.mean(), max(float(log_c.var()), 2 * v)
+    state.persistent[:] = (v / total) * dev + np.sqrt(v * (1 - v / total)) * rng.standard_normal(n)
+
+    target = c_pc * state.size
+    wage_needed = target - a.enterprise_return * state.assets
+    wages = np.array([r.wage for r in world.regions])[state.region]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shock = np.exp(state.persistent - v / 2)
+        skill = wage_needed / (wages * n_earn * e_bar * shock)
+    state.skill[:] = np.where(n_earn > 0, np.maximum(skill, inc.skill_floor), inc.skill_floor)
+    state.other_income[:] = np.where(n_earn > 0, 0.0, np.maximum(wage_needed, 0.0))
+    state.usual_income[:] = target
+    state.savings[:] = world.consumption.buffer_months * target
+    state.consumption[:] = target
+    state.consumption_pc[:] = c_pc

@@ -1,0 +1,227 @@
+"""Typed, validated, frozen parameter records: the machinery behind :mod:`simulation.params`.
+
+Every parameter is a field of a frozen dataclass declared with :func:`spec`, which records its
+units, its bounds and a one-line description. That declaration is the single definition of the
+field: validation, the dictionary loader and the documentation all read it.
+
+Bad input raises :class:`ParameterError` with the dotted name of the field and the allowed
+values, at construction time, before anything runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import typing
+from collections.abc import Mapping
+from typing import Any, ClassVar, TypeVar
+
+__all__ = ["ParameterError", "Schema", "from_dict", "spec", "to_dict"]
+
+T = TypeVar("T", bound="Schema")
+
+
+class ParameterError(ValueError):
+    """A parameter value, key or combination that the schema does not allow."""
+
+
+def spec(
+    units: str,
+    doc: str,
+    *,
+    ge: float | None = None,
+    gt: float | None = None,
+    le: float | None = None,
+    lt: float | None = None,
+    choices: tuple[str, ...] | None = None,
+) -> Any:
+    """Declare a schema field with units, bounds and a description.
+
+    Parameters
+    ----------
+    units : str
+        Physical units, e.g. ``"Rp/capita/month"``, ``"1/month"``, ``"1"`` for a pure number.
+    doc : str
+        One-line description.
+    ge, gt, le, lt : float, optional
+        Inclusive (``ge``, ``le``) and exclusive (``gt``, ``lt``) bounds for numbers, and for
+        every element of a tuple of numbers.
+    choices : tuple of str, optional
+        Allowed values of a string field.
+
+    Returns
+    -------
+    dataclasses.Field
+        A field with no default: every value comes from the scenario files.
+    """
+    meta = {"units": units, "doc": doc, "ge": ge, "gt": gt, "le": le, "lt": lt, "choices": choices}
+    return dataclasses.field(metadata=meta)
+
+
+def _bounds_text(meta: Mapping[str, Any]) -> str:
+    lo = (
+        f"[{meta['ge']}"
+        if meta["ge"] is not None
+        else f"({meta['gt']}"
+        if meta["gt"] is not None
+        else "(-inf"
+    )
+    hi = (
+        f"{meta['le']}]"
+        if meta["le"] is not None
+        else f"{meta['lt']})"
+        if meta["lt"] is not None
+        else "inf)"
+    )
+    return f"{lo}, {hi}"
+
+
+def _in_bounds(x: float, meta: Mapping[str, Any]) -> bool:
+    if not math.isfinite(x):
+        return False
+    checks = (("ge", x.__ge__), ("gt", x.__gt__), ("le", x.__le__), ("lt", x.__lt__))
+    return all(meta[k] is None or op(meta[k]) for k, op in checks)
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+class Schema:
+    """Base class for frozen parameter dataclasses; validates every field on construction."""
+
+    _section: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        hints = _hints(type(self))
+        for f in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = _coerce(getattr(self, f.name), hints[f.name], self._name(f.name))
+            object.__setattr__(self, f.name, value)
+            _check(value, f.metadata, self._name(f.name))
+        self.validate()
+
+    def _name(self, field_name: str) -> str:
+        return f"{type(self).__name__}.{field_name}"
+
+    def validate(self) -> None:
+        """Cross-field checks; subclasses override and raise :class:`ParameterError`."""
+
+    def fail(self, field_name: str, message: str) -> typing.NoReturn:
+        """Raise a :class:`ParameterError` naming ``field_name`` of this record."""
+        raise ParameterError(f"{self._name(field_name)} {message}")
+
+
+def _coerce(value: Any, hint: Any, name: str) -> Any:
+    origin = typing.get_origin(hint)
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(f"{name} must be a number, got {value!r}")
+        return float(value)
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            raise ParameterError(f"{name} must be an integer, got {value!r}")
+        return value
+    if hint is bool or hint is str:
+        if not isinstance(value, hint):
+            raise ParameterError(f"{name} must be a {hint.__name__}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, tuple | list):
+            raise ParameterError(f"{name} must be a list, got {value!r}")
+        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
+        return tuple(_coerce(v, item, f"{name}[{i}]") for i, v in enumerate(value))
+    if isinstance(hint, type) and issubclass(hint, Schema):
+        if not isinstance(value, hint):
+            raise ParameterError(f"{name} must be a {hint.__name__}, got {type(value).__name__}")
+        return value
+    raise TypeError(f"unsupported schema annotation {hint!r} for {name}")  # programming error
+
+
+def _check(value: Any, meta: Mapping[str, Any], name: str) -> None:
+    if not meta:
+        return
+    if meta.get("choices") is not None and value not in meta["choices"]:
+        raise ParameterError(f"{name} must be one of {list(meta['choices'])}, got {value!r}")
+    numbers = value if isinstance(value, tuple) else (value,)
+    for x in numbers:
+        if (
+            isinstance(x, int | float)
+            and not isinstance(x, bool)
+            and not _in_bounds(float(x), meta)
+        ):
+            raise ParameterError(
+                f"{name} must be in {_bounds_text(meta)} ({meta['units']}), got {x!r}"
+            )
+
+
+def from_dict(cls: type[T], data: Mapping[str, Any], *, path: str = "") -> T:
+    """Build a schema record from nested plain mappings, rejecting unknown and missing keys.
+
+    Parameters
+    ----------
+    cls : type
+        The :class:`Schema` subclass to build.
+    data : Mapping
+        Nested mappings and lists of plain values (as read from YAML).
+    path : str
+        Dotted prefix used in error messages.
+
+    Returns
+    -------
+    Schema
+        A validated, frozen instance of ``cls``.
+    """
+    if not isinstance(data, Mapping):
+        raise ParameterError(f"{path or cls.__name__} must be a mapping, got {data!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = _hints(cls)
+    prefix = f"{path}." if path else ""
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ParameterError(
+            f"unknown key {prefix}{unknown[0]}; allowed keys of {path or cls.__name__}: "
+            f"{', '.join(fields)}"
+        )
+    missing = [k for k in fields if k not in data]
+    if missing:
+        raise ParameterError(f"missing key {prefix}{missing[0]}")
+    kwargs = {k: _build(hints[k], data[k], f"{prefix}{k}") for k in fields}
+    try:
+        return cls(**kwargs)
+    except ParameterError as err:
+        raise ParameterError(_with_path(str(err), cls, path)) from None
+
+
+def _with_path(message: str, cls: type, path: str) -> str:
+    head = f"{cls.__name__}."
+    if path and message.startswith(head):
+        return f"{path}.{message[len(head) :]}"
+    return message
+
+
+def _build(hint: Any, value: Any, path: str) -> Any:
+    if isinstance(hint, type) and issubclass(hint, Schema):
+        return from_dict(hint, value, path=path)
+    if typing.get_origin(hint) is tuple:
+        (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
+        if isinstance(item, type) and issubclass(item, Schema) and isinstance(value, list | tuple):
+            return tuple(_build(item, v, f"{path}[{i}]") for i, v in enumerate(value))
+    return value
+
+
+def to_dict(record: Schema) -> dict[str, Any]:
+    """Return the record as nested plain dicts and lists (tuples become lists)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(record):  # type: ignore[arg-type]
+        out[f.name] = _plain(getattr(record, f.name))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Schema):
+        return to_dict(value)
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    return value
