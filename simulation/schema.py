@@ -178,7 +178,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, path: str = "") -> T:
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
     hints = _hints(cls)
     prefix = f"{path}." if path else ""
-    unknown = sorted(set(data) - set(fields))
+    unknown = sorted((str(k) for k in set(data) - set(fields)), key=str)
     if unknown:
         raise ParameterError(
             f"unknown key {prefix}{unknown[0]}; allowed keys of {path or cls.__name__}: "
