@@ -144,6 +144,9 @@ class Income(Schema):
         "1", "casual earnings while without regular work, as a share of the wage", ge=0, le=1
     )
     skill_floor: float = spec("1", "lowest skill (human capital) index", gt=0, le=1)
+    kin_support: float = spec(
+        "Rp/capita/month", "support from kin or pensions to a household with no earner", ge=0
+    )
 
     def validate(self) -> None:
         """Check that the working-age interval is a non-empty [min, max)."""

@@ -42,10 +42,11 @@ def _members(
     oldest_child = np.clip(head - 18.0, 0.5, 24.0)
     years[:, 2:] = rng.random((n, MEMBER_SLOTS - 2)) * oldest_child[:, None]
     years[:, 2] = np.where(elder, rng.uniform(60.0, 85.0, n), years[:, 2])
-    # a household of 2+ without a partner has a child (or other relative) in slot 1
-    years[:, 1] = np.where(~partner & (size >= 2), rng.random(n) * oldest_child, years[:, 1])
-    slot = np.arange(MEMBER_SLOTS)
-    age = np.where(slot[None, :] < size[:, None], np.floor(years * 12), -1).astype(np.int16)
+    # slot 1 is kept for a partner; without one, the other members fill slots 2 and up
+    slot = np.arange(MEMBER_SLOTS)[None, :]
+    used = size[:, None] + (~partner & (size >= 2))[:, None]
+    occupied = (slot < used) & ((slot != 1) | partner[:, None])
+    age = np.where(occupied, np.floor(years * 12), -1).astype(np.int16)
     disabled = (rng.random((n, MEMBER_SLOTS)) < d.disability_probability) & (age >= 0)
     lo, hi = d.fertile_age
     fertile = (age[:, 1] >= lo * 12) & (age[:, 1] < hi * 12)
@@ -95,6 +96,7 @@ def synthetic_population(world: World, rng: np.random.Generator) -> HouseholdSta
     urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
     size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, n), MEMBER_SLOTS)
     age, disabled, pregnant = _members(rng, size, world)
+    size = (age >= 0).sum(axis=1)  # a household of 8 without a partner keeps 7 members
 
     init = world.initial
     shift = np.array([r.consumption_shift for r in regions])[region]
@@ -127,7 +129,8 @@ def _blank(
         region=region, village=np.zeros(n, np.int32), urban=urban, age=age, disabled=disabled,
         pregnant=pregnant, size=size.astype(np.int8), skill=zeros(), persistent=zeros(),
         employed=np.zeros(n, bool), sick=np.zeros(n, np.int8), assets=zeros(), savings=zeros(),
-        debt=zeros(), other_income=zeros(), usual_income=zeros(), wage_income=zeros(),
+        debt=zeros(), other_income=zeros(), kin_income=zeros(), usual_income=zeros(),
+        wage_income=zeros(),
         enterprise_income=zeros(), transfer_income=zeros(), health_cost=zeros(),
         consumption=zeros(), consumption_pc=zeros(), poverty_line=zeros(),
         poor=np.zeros(n, bool), extreme_poor=np.zeros(n, bool),
@@ -171,7 +174,8 @@ def _assets_and_income(
         shock = np.exp(state.persistent - v / 2)
         skill = wage_needed / (wages * n_earn * e_bar * shock)
     state.skill[:] = np.where(n_earn > 0, np.maximum(skill, inc.skill_floor), inc.skill_floor)
-    state.other_income[:] = np.where(n_earn > 0, 0.0, np.maximum(wage_needed, 0.0))
+    kin = inc.kin_support * state.size
+    state.other_income[:] = np.where(n_earn > 0, 0.0, np.maximum(wage_needed - kin, 0.0))
     state.usual_income[:] = target
     state.savings[:] = world.consumption.buffer_months * target
     state.consumption[:] = target

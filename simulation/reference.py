@@ -37,6 +37,7 @@ def reference_step(model: GraduationModel, i: int) -> None:
         float(hh.wage_income[i])
         + float(hh.enterprise_income[i])
         + float(hh.other_income[i])
+        + float(hh.kin_income[i])
         + float(hh.transfer_income[i])
     )
     reference_consumption(

@@ -81,9 +81,9 @@ def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]
     state.pregnant[carrying] += 1
     term = np.flatnonzero(state.pregnant > d.pregnancy_months)
     state.pregnant[term] = 0
-    empty = state.age[term] < 0
+    empty = state.age[term, 2:] < 0  # slot 1 is the partner's
     has_room = empty.any(axis=1)
-    rows, slots = term[has_room], empty[has_room].argmax(axis=1)
+    rows, slots = term[has_room], empty[has_room].argmax(axis=1) + 2
     state.age[rows, slots] = 0
     state.disabled[rows, slots] = u_newborn[rows] < d.disability_probability
 
@@ -134,8 +134,8 @@ def reference_demography(
         preg += 1
     if preg > d.pregnancy_months:
         preg = 0
-        if -1 in ages:
-            slot = ages.index(-1)
+        if -1 in ages[2:]:
+            slot = ages.index(-1, 2)
             ages[slot] = 0
             state.disabled[i, slot] = bool(draws["newborn"][i] < d.disability_probability)
     lo, hi = d.fertile_age

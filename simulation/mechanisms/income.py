@@ -9,8 +9,8 @@ where ``earners = 1 + w_x * (n_working - 1)`` for ``n_working >= 1`` working-age
 members and 0 otherwise; the log-normal corrections keep the mean multiplier at 1. Employment is
 a two-state monthly Markov chain (separation and finding rates); ``work`` is 1 in regular work
 and ``jobless_earnings`` (casual work) otherwise; ``healthy`` is 0 during lost work months.
-Enterprise income is ``enterprise_return * assets``. Income adds other income (pensions,
-remittances) and transfers.
+Enterprise income is ``enterprise_return * assets``. A household with no earner receives kin
+support ``kin_support * size``. Income adds other income (pensions, remittances) and transfers.
 """
 
 from __future__ import annotations
@@ -59,11 +59,18 @@ def income_step(
     work = np.where(state.employed, 1.0, inc.jobless_earnings) * (state.sick == 0)
     state.wage_income[:] = wages[state.region] * state.skill * n_earn * work * shock
     state.enterprise_income[:] = assets.enterprise_return * state.assets
+    state.kin_income[:] = np.where(n_earn > 0, 0.0, inc.kin_support * state.size)
 
 
 def total_income(state: HouseholdState) -> NDArray[np.float64]:
     """Income of the month from all sources (Rp/month)."""
-    return state.wage_income + state.enterprise_income + state.other_income + state.transfer_income
+    return (
+        state.wage_income
+        + state.enterprise_income
+        + state.other_income
+        + state.kin_income
+        + state.transfer_income
+    )
 
 
 def reference_income(
@@ -90,3 +97,4 @@ def reference_income(
     state.persistent[i] = z
     state.wage_income[i] = wage
     state.enterprise_income[i] = assets.enterprise_return * float(state.assets[i])
+    state.kin_income[i] = 0.0 if n_earn > 0 else inc.kin_support * int(state.size[i])
