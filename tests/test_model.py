@@ -15,8 +15,8 @@ from tests.conftest import small_params
 
 FLOAT_COLUMNS = (
     "skill", "persistent", "assets", "savings", "debt", "other_income", "kin_income",
-    "usual_income", "wage_income", "enterprise_income", "transfer_income", "health_cost", "consumption",
-    "consumption_pc", "poverty_line",
+    "usual_income", "wage_income", "enterprise_income", "transfer_income", "health_cost",
+    "consumption", "consumption_pc", "poverty_line",
 )  # fmt: skip
 
 
