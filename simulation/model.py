@@ -24,6 +24,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.environment import MonthEnvironment
 from simulation.households import Household
 from simulation.mechanisms.assets import assets_step
 from simulation.mechanisms.consumption import consumption_step
@@ -36,25 +37,10 @@ from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
 from simulation.streams import Streams
 
-__all__ = ["GraduationModel", "MonthEnvironment"]
+__all__ = ["GraduationModel"]
 
 _UNIFORM = ("employment", "health", "conception", "mortality", "leave_home", "newborn")
 _NORMAL = ("persistent", "transitory")
-
-
-class MonthEnvironment:
-    """What every household faces this month: lines, wages, insurance cover, rice prices."""
-
-    def __init__(self, model: GraduationModel, rice_rise: float) -> None:
-        world, hh = model.params.world, model.households
-        pl = world.poverty
-        rice_share = np.where(hh.urban, pl.rice_share_urban, pl.rice_share_rural)
-        factor = 1.0 + rice_share * rice_rise
-        self.rice_price_index = 1.0 + rice_rise
-        self.poverty_line: NDArray[np.float64] = np.where(hh.urban, pl.urban, pl.rural) * factor
-        self.extreme_line: NDArray[np.float64] = pl.extreme * factor
-        self.wages: NDArray[np.float64] = np.array([r.wage for r in world.regions])
-        self.uncovered: NDArray[np.float64] = np.ones(hh.n)
 
 
 class GraduationModel(mesa.Model):  # type: ignore[misc]
@@ -122,7 +108,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         u_rice = float(self.streams.generator("food_price", self.month).random())
         self._rice_left = next_rice_episode(self._rice_left, u_rice, self.params.world.shocks)
         rise = self.params.world.shocks.food_price_rise if self._rice_left > 0 else 0.0
-        self.env = MonthEnvironment(self, rise)
+        self.env = MonthEnvironment(self.params.world, self.households, rise)
         self.draws = self._draw_month()
 
     def _draw_month(self) -> dict[str, NDArray[np.float64]]:
@@ -142,11 +128,11 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         demography_step(hh, w.demography, self.draws, self._mortality)
         self._agencies_act()
         shocks_step(hh, w.shocks, self.draws, env.uncovered)
-        income_step(hh, w.income, w.assets, env.wages, self.draws)
+        income_step(hh, w.income, w.assets, env, self.draws)
         consumption_step(
             hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
         )
-        assets_step(hh, w.assets)
+        assets_step(hh, w.assets, env.threshold)
         poverty_step(hh, env.poverty_line, env.extreme_line)
 
     def _households_per_agent(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from simulation.policy import Policy
 from simulation.schema import ParameterError, Schema, from_dict, spec, to_dict
 
 __all__ = [
@@ -147,6 +148,10 @@ class Income(Schema):
     kin_support: float = spec(
         "Rp/capita/month", "support from kin or pensions to a household with no earner", ge=0
     )
+    care_burden: float = spec(
+        "1", "share of wages lost while a member needs care (disabled or very old)", ge=0, le=1
+    )
+    care_age: float = spec("years", "age from which an elderly member needs care", ge=40, le=120)
 
     def validate(self) -> None:
         """Check that the working-age interval is a non-empty [min, max)."""
@@ -260,7 +265,8 @@ class Run(Schema):
 
 @dataclass(frozen=True)
 class Params(Schema):
-    """Everything one run needs: the world and the run settings."""
+    """Everything one run needs: the world, the policy and the run settings."""
 
     world: World
+    policy: Policy
     run: Run

@@ -172,7 +172,10 @@ def _assets_and_income(
     wages = np.array([r.wage for r in world.regions])[state.region]
     with np.errstate(divide="ignore", invalid="ignore"):
         shock = np.exp(state.persistent - v / 2)
-        skill = wage_needed / (wages * n_earn * e_bar * shock)
+        old = (state.age >= round(inc.care_age * 12)).any(axis=1)
+        need = old | (state.disabled & (state.age >= 0)).any(axis=1)
+        care = 1.0 - inc.care_burden * need
+        skill = wage_needed / (wages * n_earn * e_bar * shock * care)
     state.skill[:] = np.where(n_earn > 0, np.maximum(skill, inc.skill_floor), inc.skill_floor)
     kin = inc.kin_support * state.size
     state.other_income[:] = np.where(n_earn > 0, 0.0, np.maximum(wage_needed - kin, 0.0))

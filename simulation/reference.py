@@ -32,7 +32,7 @@ def reference_step(model: GraduationModel, i: int) -> None:
     w, hh, env = model.params.world, model.households, model.env
     assert env is not None
     reference_shocks(hh, i, w.shocks, model.draws, float(env.uncovered[i]))
-    reference_income(hh, i, w.income, w.assets, env.wages, model.draws)
+    reference_income(hh, i, w.income, w.assets, env, model.draws)
     income = (
         float(hh.wage_income[i])
         + float(hh.enterprise_income[i])
@@ -43,7 +43,7 @@ def reference_step(model: GraduationModel, i: int) -> None:
     reference_consumption(
         hh, i, w.consumption, income, float(env.extreme_line[i]), w.assets.high_steady_state
     )
-    reference_assets(hh, i, w.assets)
+    reference_assets(hh, i, w.assets, float(env.threshold[i]))
     c_pc = float(hh.consumption_pc[i])
     hh.poverty_line[i] = float(env.poverty_line[i])
     hh.poor[i] = c_pc < float(env.poverty_line[i])

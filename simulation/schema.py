@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
@@ -111,7 +112,19 @@ class Schema:
         raise ParameterError(f"{self._name(field_name)} {message}")
 
 
+def _optional(hint: Any) -> Any:
+    """Return ``X`` for an ``X | None`` annotation, else ``None``."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
+        (inner,) = (a for a in args if a is not type(None))
+        return inner
+    return None
+
+
 def _coerce(value: Any, hint: Any, name: str) -> Any:
+    inner = _optional(hint)
+    if inner is not None:
+        return None if value is None else _coerce(value, inner, name)
     origin = typing.get_origin(hint)
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -184,10 +197,10 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, path: str = "") -> T:
             f"unknown key {prefix}{unknown[0]}; allowed keys of {path or cls.__name__}: "
             f"{', '.join(fields)}"
         )
-    missing = [k for k in fields if k not in data]
+    missing = [k for k in fields if k not in data and _optional(hints[k]) is None]
     if missing:
         raise ParameterError(f"missing key {prefix}{missing[0]}")
-    kwargs = {k: _build(hints[k], data[k], f"{prefix}{k}") for k in fields}
+    kwargs = {k: _build(hints[k], data.get(k), f"{prefix}{k}") for k in fields}
     try:
         return cls(**kwargs)
     except ParameterError as err:
@@ -202,6 +215,9 @@ def _with_path(message: str, cls: type, path: str) -> str:
 
 
 def _build(hint: Any, value: Any, path: str) -> Any:
+    inner = _optional(hint)
+    if inner is not None:
+        return None if value is None else _build(inner, value, path)
     if isinstance(hint, type) and issubclass(hint, Schema):
         return from_dict(hint, value, path=path)
     if typing.get_origin(hint) is tuple:

@@ -179,7 +179,7 @@ def test_unknown_key_names_dotted_path_and_allowed_keys(
 def test_unknown_top_level_key_names_params(tree: dict[str, Any]) -> None:
     bad = copy.deepcopy(tree)
     bad["extra"] = {}
-    _raises(bad, "unknown key extra", "allowed keys of Params: world, run")
+    _raises(bad, "unknown key extra", "allowed keys of Params: world, policy, run")
 
 
 def test_misspelt_key_is_unknown_not_missing(tree: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@ Next month's assets follow a cubic transition with three fixed points: a stable 
     A' = max(A + dA, 0)
 
 Below ``T`` assets decay towards ``L``; above it they grow towards ``H``: the asset transition
-``A' = g(A)`` is S-shaped and crosses the 45-degree line from below at ``T``.
+``A' = g(A)`` is S-shaped and crosses the 45-degree line from below at ``T``. Coaching in a
+graduation package lowers the threshold a household faces while it lasts.
 """
 
 from __future__ import annotations
@@ -20,24 +21,35 @@ from simulation.params import Assets
 __all__ = ["asset_change", "assets_step", "reference_assets"]
 
 
-def asset_change(a: np.ndarray, p: Assets) -> np.ndarray:  # type: ignore[type-arg]
-    """Monthly change in assets (Rp) of the trap dynamics, for an array of asset levels."""
-    lo, t, hi = p.low_steady_state, p.threshold, p.high_steady_state
+def asset_change(
+    a: np.ndarray,  # type: ignore[type-arg]
+    p: Assets,
+    threshold: np.ndarray | float | None = None,  # type: ignore[type-arg]
+) -> np.ndarray:  # type: ignore[type-arg]
+    """Monthly change in assets (Rp) of the trap dynamics, for an array of asset levels.
+
+    ``threshold`` (Rp) overrides ``p.threshold``, e.g. per household while coached.
+    """
+    lo, hi = p.low_steady_state, p.high_steady_state
+    t = p.threshold if threshold is None else threshold
     scale = (hi - lo) ** 2
     d = p.speed * (a - lo) * (a - t) * (hi - a) / scale
     return np.maximum(d, -p.max_decline * a)
 
 
-def assets_step(state: HouseholdState, p: Assets) -> None:
-    """Move every household's productive assets one month along the trap dynamics, in place."""
-    state.assets += asset_change(state.assets, p)
+def assets_step(state: HouseholdState, p: Assets, threshold: np.ndarray) -> None:  # type: ignore[type-arg]
+    """Move every household's productive assets one month along the trap dynamics, in place.
+
+    ``threshold`` is the unstable threshold each household faces (Rp).
+    """
+    state.assets += asset_change(state.assets, p, threshold)
     np.maximum(state.assets, 0.0, out=state.assets)
 
 
-def reference_assets(state: HouseholdState, i: int, p: Assets) -> None:
-    """Per-household reference of :func:`assets_step` for household ``i``."""
+def reference_assets(state: HouseholdState, i: int, p: Assets, t: float) -> None:
+    """Per-household reference of :func:`assets_step` for household ``i`` (threshold ``t``)."""
     a = float(state.assets[i])
-    lo, t, hi = p.low_steady_state, p.threshold, p.high_steady_state
+    lo, hi = p.low_steady_state, p.high_steady_state
     d = p.speed * (a - lo) * (a - t) * (hi - a) / (hi - lo) ** 2
     d = max(d, -p.max_decline * a)
     state.assets[i] = max(a + d, 0.0)

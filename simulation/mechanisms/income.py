@@ -2,26 +2,33 @@
 
 Wage income of household ``i`` in month ``t`` (Rp/month)::
 
-    wage = W[r] * skill * earners * work * healthy * exp(z - v/2 + sigma_e * e - sigma_e**2/2)
+    wage = W[r] * skill * earners * work * exp(z - v/2 + sigma_e * e - sigma_e**2/2)
     z_t  = rho * z_{t-1} + sigma_p * eta,   v = sigma_p**2 / (1 - rho**2)
 
 where ``earners = 1 + w_x * (n_working - 1)`` for ``n_working >= 1`` working-age, non-disabled
 members and 0 otherwise; the log-normal corrections keep the mean multiplier at 1. Employment is
-a two-state monthly Markov chain (separation and finding rates); ``work`` is 1 in regular work
-and ``jobless_earnings`` (casual work) otherwise; ``healthy`` is 0 during lost work months.
-Enterprise income is ``enterprise_return * assets``. A household with no earner receives kin
-support ``kin_support * size``. Income adds other income (pensions, remittances) and transfers.
+a two-state monthly Markov chain (separation and finding rates, the latter raised by hiring
+contributor neighbours); ``work`` is 1 in regular work and ``jobless_earnings`` (casual work)
+otherwise, times 0 during lost work months, times ``1 - care_burden * need * (1 - relief)``
+while a member needs care (rehabilitation relieves part of it). Enterprise income is
+``enterprise_return * return_factor * assets`` (mentoring raises the factor). A household with
+no earner receives kin support ``kin_support * size``. Income adds other income (pensions,
+remittances) and transfers.
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.households import HouseholdState, age_band_mask
 from simulation.params import Assets, Income
+
+if TYPE_CHECKING:
+    from simulation.environment import MonthEnvironment
 
 __all__ = ["earners", "income_step", "reference_income", "total_income"]
 
@@ -42,14 +49,14 @@ def income_step(
     state: HouseholdState,
     inc: Income,
     assets: Assets,
-    wages: NDArray[np.float64],
+    env: MonthEnvironment,
     draws: dict[str, NDArray[np.float64]],
 ) -> None:
     """Update employment, the persistent shock and this month's wage and enterprise income."""
     n_earn = earners(state, inc)
     u = draws["employment"]
     state.employed[:] = (n_earn > 0) & np.where(
-        state.employed, u >= inc.job_separation, u < inc.job_finding
+        state.employed, u >= inc.job_separation, u < inc.job_finding + env.finding_boost
     )
     state.persistent *= inc.persistent_rho
     state.persistent += inc.persistent_sigma * draws["persistent"]
@@ -57,8 +64,9 @@ def income_step(
     st = inc.transitory_sigma
     shock = np.exp(state.persistent - v / 2 + st * draws["transitory"] - st * st / 2)
     work = np.where(state.employed, 1.0, inc.jobless_earnings) * (state.sick == 0)
-    state.wage_income[:] = wages[state.region] * state.skill * n_earn * work * shock
-    state.enterprise_income[:] = assets.enterprise_return * state.assets
+    work *= 1.0 - inc.care_burden * env.care_need * (1.0 - env.care_relief)
+    state.wage_income[:] = env.wages[state.region] * state.skill * n_earn * work * shock
+    state.enterprise_income[:] = assets.enterprise_return * env.return_factor * state.assets
     state.kin_income[:] = np.where(n_earn > 0, 0.0, inc.kin_support * state.size)
 
 
@@ -78,23 +86,27 @@ def reference_income(
     i: int,
     inc: Income,
     assets: Assets,
-    wages: NDArray[np.float64],
+    env: MonthEnvironment,
     draws: dict[str, NDArray[np.float64]],
 ) -> None:
     """Per-household reference of :func:`income_step` for household ``i``."""
     n_earn = _ref_earners([int(a) for a in state.age[i]], [bool(x) for x in state.disabled[i]], inc)
     u = float(draws["employment"][i])
     was = bool(state.employed[i])
-    employed = n_earn > 0 and (u >= inc.job_separation if was else u < inc.job_finding)
+    finding = inc.job_finding + float(env.finding_boost[i])
+    employed = n_earn > 0 and (u >= inc.job_separation if was else u < finding)
     z = inc.persistent_rho * float(state.persistent[i])
     z += inc.persistent_sigma * float(draws["persistent"][i])
     v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
     st = inc.transitory_sigma
     shock = math.exp(z - v / 2 + st * float(draws["transitory"][i]) - st * st / 2)
     work = (1.0 if employed else inc.jobless_earnings) * (int(state.sick[i]) == 0)
-    wage = float(wages[state.region[i]]) * float(state.skill[i]) * n_earn * work * shock
+    relief = float(env.care_relief[i])
+    work *= 1.0 - inc.care_burden * bool(env.care_need[i]) * (1.0 - relief)
+    wage = float(env.wages[state.region[i]]) * float(state.skill[i]) * n_earn * work * shock
     state.employed[i] = employed
     state.persistent[i] = z
     state.wage_income[i] = wage
-    state.enterprise_income[i] = assets.enterprise_return * float(state.assets[i])
+    factor = float(env.return_factor[i])
+    state.enterprise_income[i] = assets.enterprise_return * factor * float(state.assets[i])
     state.kin_income[i] = 0.0 if n_earn > 0 else inc.kin_support * int(state.size[i])

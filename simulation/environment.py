@@ -1,0 +1,61 @@
+"""What every household faces in one month: lines, wages, and the levers programmes move.
+
+The model builds a :class:`MonthEnvironment` at the start of each month; agencies then adjust
+its per-household arrays (insurance cover, care relief, mentoring, hiring, coached thresholds)
+before the household mechanisms read them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import HouseholdState
+from simulation.params import World
+
+__all__ = ["MonthEnvironment"]
+
+F8 = NDArray[np.float64]
+
+
+class MonthEnvironment:
+    """Per-household conditions of one month (arrays of shape (N,) unless noted).
+
+    Attributes
+    ----------
+    poverty_line, extreme_line : ndarray
+        Lines per capita, raised by the rice share during a rice-price episode (Rp/capita/month).
+    wages : ndarray, shape (regions,)
+        Regional wage of a worker of skill 1 (Rp/month).
+    minimum_wage : ndarray
+        Minimum wage of each household's region (Rp/month).
+    uncovered : ndarray
+        Share of a health cost the household pays itself (1 without insurance).
+    care_need : ndarray of bool
+        A member needs care (severe disability, or age at least ``care_age``).
+    care_relief : ndarray
+        Share of the care burden relieved by rehabilitation services.
+    return_factor : ndarray
+        Multiplier of the enterprise return (mentoring by contributor neighbours).
+    finding_boost : ndarray
+        Added monthly job-finding probability (hiring by contributor neighbours).
+    threshold : ndarray
+        Poverty-trap threshold each household faces (lower while coached) (Rp).
+    """
+
+    def __init__(self, world: World, hh: HouseholdState, rice_rise: float) -> None:
+        pl, n = world.poverty, hh.n
+        rice_share = np.where(hh.urban, pl.rice_share_urban, pl.rice_share_rural)
+        factor = 1.0 + rice_share * rice_rise
+        self.rice_price_index = 1.0 + rice_rise
+        self.poverty_line: F8 = np.where(hh.urban, pl.urban, pl.rural) * factor
+        self.extreme_line: F8 = pl.extreme * factor
+        self.wages: F8 = np.array([r.wage for r in world.regions])
+        self.minimum_wage: F8 = np.array([r.minimum_wage for r in world.regions])[hh.region]
+        old: NDArray[np.bool_] = np.any(hh.age >= round(world.income.care_age * 12), axis=1)
+        self.care_need: NDArray[np.bool_] = old | np.any(hh.disabled & (hh.age >= 0), axis=1)
+        self.uncovered: F8 = np.ones(n)
+        self.care_relief: F8 = np.zeros(n)
+        self.return_factor: F8 = np.ones(n)
+        self.finding_boost: F8 = np.zeros(n)
+        self.threshold: F8 = np.full(n, world.assets.threshold)
