@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["decile_means", "fgt", "gini", "weighted_quantiles"]
+__all__ = ["decile_means", "fgt", "gini", "kaplan_meier", "weighted_quantiles"]
 
 F8 = NDArray[np.float64]
 
@@ -81,3 +81,20 @@ def weighted_quantiles(x: F8, w: F8, q: F8, order: NDArray[np.intp] | None = Non
     if order is None:
         order = np.argsort(x, kind="stable")
     return np.interp(q, _ranks(w, order), x[order])
+
+
+def kaplan_meier(durations: NDArray[np.int64], events: NDArray[np.bool_], horizon: int) -> F8:
+    """Kaplan-Meier survival ``S(t)`` for ``t = 0..horizon`` (Kaplan & Meier 1958).
+
+    ``S(t) = prod_{s <= t} (1 - d_s / n_s)`` with ``d_s`` events at time ``s`` and ``n_s``
+    spells still at risk at ``s`` (duration >= s). Spells without an event are censored at
+    their duration. Returns NaN where no spell is at risk.
+    """
+    t = np.arange(horizon + 1)
+    at_risk = (durations[None, :] >= t[:, None]).sum(axis=1)
+    died = np.bincount(durations[events], minlength=horizon + 1)[: horizon + 1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hazard = np.where(at_risk > 0, died / at_risk, np.nan)
+    survival: F8 = np.cumprod(1.0 - np.nan_to_num(hazard)).astype(np.float64)
+    survival[at_risk == 0] = np.nan
+    return survival

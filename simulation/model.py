@@ -7,7 +7,8 @@ their own random streams) so that incomes, savings and assets settle from the dr
 
 1. environment: rice-price episode and this month's poverty lines; the month's random draws;
 2. demography (ageing, deaths, departures, births);
-3. agencies act (registry, targeting, enrolment, payments): none yet, the counterfactual world;
+3. agencies act: registry, graduation and relapse, targeting, enrolment, payments, levers
+   (:mod:`simulation.agencies`); none in the counterfactual world;
 4. shocks (health, disasters);
 5. income (employment, wage shocks, enterprise income);
 6. consumption, saving and distress sales;
@@ -24,6 +25,7 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.agencies import PolicyRuntime
 from simulation.environment import MonthEnvironment
 from simulation.households import Household
 from simulation.mechanisms.assets import assets_step
@@ -32,6 +34,7 @@ from simulation.mechanisms.demography import demography_step, monthly_mortality
 from simulation.mechanisms.income import income_step, total_income
 from simulation.mechanisms.poverty import poverty_step
 from simulation.mechanisms.shocks import next_rice_episode, shocks_step
+from simulation.outcomes import PolicyRecorder
 from simulation.params import Params
 from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
@@ -69,10 +72,13 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         for i in range(self.households.n):
             Household(self, i)
         self.recorder = Recorder(self)
+        self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
         self.draws: dict[str, NDArray[np.float64]] = {}
         self._burn_in(params.run.burn_in_months)
         self.weight = household_weight(self.households, world)  # persons sum to the nation
+        self.runtime = PolicyRuntime(self)
+        self.policy_recorder = PolicyRecorder(self)
 
     def _burn_in(self, months: int) -> None:
         """Run ``months`` unrecorded months (negative month indices) so the start settles."""
@@ -97,6 +103,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._prepare_month()
         households()
         self.recorder.record(self)
+        assert self.runtime is not None
+        self.policy_recorder.record(self, self.runtime)
         self.month += 1
 
     def run_model(self) -> None:
@@ -119,8 +127,10 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         return draws
 
     def _agencies_act(self) -> None:
-        """Agencies act here (registry, targeting, payments). The counterfactual has none."""
+        """Agencies act (registry, graduation, targeting, payments); not in the burn-in."""
         self.households.transfer_income[:] = 0.0
+        if self.runtime is not None and self.month >= 0:
+            self.runtime.act(self.month)
 
     def _households_vectorised(self) -> None:
         w, hh, env = self.params.world, self.households, self.env

@@ -124,6 +124,9 @@ class Recorder:
             np.array([model.weight]),
             {"units": "households", "long_name": "real households per simulated household"},
         )
+        if model.runtime is not None:
+            data |= model.policy_recorder.variables(model, model.runtime)
+            coords |= model.policy_recorder.coords(model)
         ds = xr.Dataset(data, coords=coords, attrs=provenance(model))
         ds["month"].attrs.update(units="months since start", long_name="simulation month")
         ds["decile"].attrs.update(units="1", long_name="consumption decile (persons), 1 = poorest")

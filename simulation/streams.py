@@ -28,6 +28,10 @@ DECISIONS = (
     "mortality",
     "leave_home",
     "newborn",
+    "registry",
+    "package",
+    "referral",
+    "network",
 )
 
 

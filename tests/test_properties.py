@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from simulation import GraduationModel
 from simulation.households import MEMBER_SLOTS
+from simulation.recorder import VARIABLES
 from tests.conftest import small_params
 
 FLOATS = ("assets", "savings", "consumption", "consumption_pc", "usual_income", "wage_income",
@@ -32,7 +33,12 @@ worlds = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # no shrinking: keep CI bounded
+)
 @given(worlds)
 def test_invariants_hold_every_month(overrides: dict[str, float]) -> None:
     p = small_params(run__months=8, run__burn_in_months=0, **overrides)
@@ -49,9 +55,12 @@ def test_invariants_hold_every_month(overrides: dict[str, float]) -> None:
         np.testing.assert_array_equal(hh.size, (hh.age >= 0).sum(axis=1))
         np.testing.assert_array_equal(hh.poor, hh.consumption_pc < hh.poverty_line)
         assert not (hh.extreme_poor & ~hh.poor).any()  # the extreme poor are poor
-        np.testing.assert_allclose(hh.consumption_pc * hh.size, hh.consumption, rtol=1e-12)
+        np.testing.assert_allclose(
+            hh.consumption_pc * hh.size, hh.consumption, rtol=1e-12, atol=1e-6
+        )
     ds = model.recorder.to_dataset(model)
-    for name, var in ds.data_vars.items():
+    for name in VARIABLES:
+        var = ds[name]
         # group rates and decile means are NaN for a group with no member: by design
         if name not in ("poverty_rate_by_region", "poverty_rate_by_area", "consumption_by_decile"):
             assert np.isfinite(var.values).all(), name

@@ -1,0 +1,138 @@
+"""Graduation and relapse: the state machine of every household with respect to bansos.
+
+States and the only legal transitions::
+
+    NEVER ----> ENROLLED ----> GRADUATED ----> SUSTAINED ----> ENROLLED (a new spell)
+                   ^               |
+                   |               v
+                   +---------- RELAPSED
+
+A household is ENROLLED while it receives bansos (a programme of kind ``pkh`` or ``cash``).
+It graduates, and leaves all bansos, by one of three routes, checked in this order:
+
+- empowerment: after a graduation package, income at least the regional minimum wage for
+  ``empowerment_months`` months in a row (checked monthly);
+- welfare: the welfare test (registry decile above ``threshold_decile``, or consumption above
+  ``poverty_multiple`` lines, or income above the minimum wage) holds at ``consecutive``
+  assessments in a row (every ``assessment_months``);
+- natural: at an assessment a PKH family has no eligible member left and no other bansos.
+
+A graduate RELAPSES if it is poor, or back in decile <= ``threshold_decile`` of the registry,
+within ``sustain_months``; it SUSTAINS if it reaches ``sustain_months`` without. A relapsed
+family may be re-enrolled: at once if monitored (fast re-entry), else after the registry is
+next refreshed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from simulation.agencies import PolicyRuntime
+
+__all__ = ["ALLOWED", "GRADUATION_TYPES", "STATES", "GraduationTracker"]
+
+STATES = ("never", "enrolled", "graduated", "sustained", "relapsed")
+NEVER, ENROLLED, GRADUATED, SUSTAINED, RELAPSED = range(5)
+GRADUATION_TYPES = ("natural", "welfare", "empowerment")
+
+#: ALLOWED[old, new] is True for a legal transition.
+ALLOWED = np.zeros((5, 5), dtype=bool)
+for _old, _new in ((NEVER, ENROLLED), (ENROLLED, GRADUATED), (GRADUATED, SUSTAINED),
+                   (GRADUATED, RELAPSED), (RELAPSED, ENROLLED), (SUSTAINED, ENROLLED)):  # fmt: skip
+    ALLOWED[_old, _new] = True
+
+
+class GraduationTracker:
+    """Per-household graduation state, spells for relapse curves, and this month's counts."""
+
+    def __init__(self, n: int) -> None:
+        self.status = np.zeros(n, dtype=np.int8)
+        self.grad_type = np.full(n, -1, dtype=np.int8)
+        self.grad_month = np.full(n, -1, dtype=np.int32)
+        self.relapse_month = np.full(n, -1, dtype=np.int32)
+        self.welfare_streak = np.zeros(n, dtype=np.int16)
+        self.empower_streak = np.zeros(n, dtype=np.int16)
+        self.had_package = np.zeros(n, dtype=bool)
+        self.package_success = np.zeros(n, dtype=bool)
+        self.monitored_until = np.full(n, -1, dtype=np.int32)
+        self.referred_due = np.full(n, -1, dtype=np.int32)
+        self.spell = np.full(n, -1, dtype=np.int64)  # index of the current graduation spell
+        self.spell_start: list[int] = []
+        self.spell_end: list[int] = []  # month of relapse or sustain; -1 while open
+        self.spell_relapsed: list[bool] = []
+        self.new = dict.fromkeys(GRADUATION_TYPES, 0)
+        self.relapses = self.sustained = self.natural_pkh_exits = 0
+
+    def move(self, idx: NDArray[np.intp], new: int) -> None:
+        """Move households ``idx`` to state ``new``; raise on an illegal transition."""
+        old = self.status[idx]
+        bad = ~ALLOWED[old, new]
+        if bad.any():
+            i = int(idx[np.argmax(bad)])
+            raise RuntimeError(
+                f"illegal graduation transition of household {i}: "
+                f"{STATES[self.status[i]]} -> {STATES[new]}"
+            )
+        self.status[idx] = new
+
+    def enrol(self, idx: NDArray[np.intp]) -> None:
+        """Households ``idx`` started receiving bansos (no-op for those already enrolled)."""
+        fresh = idx[self.status[idx] != ENROLLED]
+        self.move(fresh, ENROLLED)
+        self.welfare_streak[fresh] = 0
+        self.empower_streak[fresh] = 0
+
+    def graduate(self, idx: NDArray[np.intp], kind: int, month: int, rt: PolicyRuntime) -> None:
+        """Graduate households ``idx`` by route ``kind``: leave bansos, open a spell, refer."""
+        if idx.size == 0:
+            return
+        self.move(idx, GRADUATED)
+        self.grad_type[idx] = kind
+        self.grad_month[idx] = month
+        self.new[GRADUATION_TYPES[kind]] += int(idx.size)
+        start = len(self.spell_start)
+        self.spell[idx] = np.arange(start, start + idx.size)
+        self.spell_start += [month] * idx.size
+        self.spell_end += [-1] * idx.size
+        self.spell_relapsed += [False] * idx.size
+        rt.exit_bansos(idx)
+        rt.after_graduation(idx, month)
+
+    def update_graduates(
+        self, month: int, poor: NDArray[np.bool_], low: NDArray[np.bool_], sustain: int
+    ) -> None:
+        """Relapse or sustain graduates, from last month's poverty and the registry decile."""
+        grads = np.flatnonzero(self.status == GRADUATED)
+        relapse = grads[poor[grads] | low[grads]]
+        self.move(relapse, RELAPSED)
+        self.relapse_month[relapse] = month
+        self._close_spells(relapse, month, relapsed=True)
+        rest = grads[~(poor[grads] | low[grads])]
+        done = rest[month - self.grad_month[rest] >= sustain]
+        self.move(done, SUSTAINED)
+        self._close_spells(done, month, relapsed=False)
+        self.relapses, self.sustained = int(relapse.size), int(done.size)
+
+    def _close_spells(self, idx: NDArray[np.intp], month: int, *, relapsed: bool) -> None:
+        for s in self.spell[idx]:
+            self.spell_end[s] = month
+            self.spell_relapsed[s] = relapsed
+        self.spell[idx] = -1
+
+    def reset_counts(self) -> None:
+        """Zero this month's counts."""
+        self.new = dict.fromkeys(GRADUATION_TYPES, 0)
+        self.relapses = self.sustained = self.natural_pkh_exits = 0
+
+    def spells(
+        self, end_month: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
+        """Graduation spells: (duration in months, relapsed, start month); open ones censored."""
+        start = np.array(self.spell_start, dtype=np.int64)
+        end = np.array(self.spell_end, dtype=np.int64)
+        end = np.where(end < 0, end_month, end)
+        return end - start, np.array(self.spell_relapsed, dtype=bool), start

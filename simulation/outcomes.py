@@ -1,0 +1,192 @@
+"""Policy outcomes: enrolment, spending, budgets, graduation, relapse, targeting, contributors.
+
+Monthly buffers filled by :meth:`PolicyRecorder.record`, turned into labelled variables with
+dims ``programme``, ``agency``, ``graduation_type``, ``year`` and ``months_since_graduation``.
+Counts of households and Rupiah are at national scale (times the household weight).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.graduation import GRADUATION_TYPES
+from simulation.metrics import kaplan_meier
+from simulation.registry import weighted_deciles
+
+if TYPE_CHECKING:
+    from simulation.agencies import PolicyRuntime
+    from simulation.model import GraduationModel
+
+__all__ = ["POLICY_VARIABLES", "PolicyRecorder"]
+
+HORIZON = 24  # months of the relapse survival curve
+
+#: name -> (extra dims, units, long_name); monthly variables
+POLICY_VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "enrolled": (("programme",), "households", "households enrolled"),
+    "spending": (("programme",), "Rp/month", "spending"),
+    "waiting": (("programme",), "households", "eligible households not enrolled (waiting list)"),
+    "kpm": ((), "households", "families receiving bansos (PKH or Sembako)"),
+    "graduations": (("graduation_type",), "households/month", "new graduations"),
+    "relapses": ((), "households/month", "graduates relapsing"),
+    "sustained_graduations": ((), "households/month", "graduates reaching sustained graduation"),
+    "pkh_natural_exits": ((), "households/month", "PKH exits with no eligible member left"),
+    "contributors": ((), "households", "graduates with a working enterprise (contributors)"),
+    "inclusion_error": ((), "1", "share of bansos families not in the true bottom 40%"),
+    "exclusion_error": ((), "1", "share of the true bottom 40% without bansos"),
+    "monitoring_cost": ((), "Rp/month", "cost of monitoring graduates"),
+    "credit_repaid": ((), "Rp/month", "loan instalments repaid"),
+    "credit_defaults": ((), "households/month", "borrowers defaulting"),
+}
+
+
+class PolicyRecorder:
+    """Monthly policy buffers of one model."""
+
+    def __init__(self, model: GraduationModel) -> None:
+        months, pol = model.params.run.months, model.params.policy
+        sizes = {"programme": len(pol.programmes), "graduation_type": len(GRADUATION_TYPES)}
+        self._buf = {
+            name: np.zeros((months, *(sizes[d] for d in dims)))
+            for name, (dims, _, _) in POLICY_VARIABLES.items()
+        }
+
+    def record(self, model: GraduationModel, rt: PolicyRuntime) -> None:
+        """Store this month's policy outcomes."""
+        b, t, w, tr = self._buf, model.month, model.weight, rt.tracker
+        b["enrolled"][t] = [p.enrolled.sum() * w for p in rt.programmes]
+        b["spending"][t] = [p.paid * w for p in rt.programmes]
+        b["waiting"][t] = [p.waiting * w for p in rt.programmes]
+        kpm = rt.is_kpm()
+        b["kpm"][t] = kpm.sum() * w
+        b["graduations"][t] = [tr.new[k] * w for k in GRADUATION_TYPES]
+        b["relapses"][t] = tr.relapses * w
+        b["sustained_graduations"][t] = tr.sustained * w
+        b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
+        b["contributors"][t] = rt.contributor.sum() * w
+        hh = model.households
+        bottom40 = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64)) <= 4
+        b["inclusion_error"][t] = (kpm & ~bottom40).sum() / max(kpm.sum(), 1)
+        b["exclusion_error"][t] = (bottom40 & ~kpm).sum() / max(bottom40.sum(), 1)
+        b["monitoring_cost"][t] = rt.monitoring_paid * w
+        credit = [p for p in rt.programmes if p.spec.kind == "credit"]
+        b["credit_repaid"][t] = sum(getattr(p, "repaid", 0.0) for p in credit) * w
+        b["credit_defaults"][t] = sum(getattr(p, "defaults", 0) for p in credit) * w
+
+    def variables(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
+        """Return the data variables (with a leading replicate axis)."""
+        out: dict[str, Any] = {
+            name: (
+                ("replicate", "month", *dims),
+                self._buf[name][None],
+                {"units": units, "long_name": long},
+            )
+            for name, (dims, units, long) in POLICY_VARIABLES.items()
+        }
+        out |= self._derived(model, rt)
+        out |= self._budgets(model, rt)
+        return out
+
+    def _derived(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
+        b, months = self._buf, model.params.run.months
+        grads = b["graduations"].sum(axis=1).cumsum()
+        sustained = b["sustained_graduations"].cumsum()
+        spent = b["spending"].sum(axis=1).cumsum() + b["monitoring_cost"].cumsum()
+        spent += _overhead_by_month(rt, months) * model.weight
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_grad = np.where(grads > 0, spent / grads, np.nan)
+            per_sus = np.where(sustained > 0, spent / sustained, np.nan)
+        durations, relapsed, start = rt.tracker.spells(months)
+        rates = {h: _relapse_within(durations, relapsed, start, h, months) for h in (12, 24)}
+        survival = kaplan_meier(durations, relapsed, HORIZON)
+
+        def monthly(values: NDArray[np.float64], units: str, long: str) -> Any:
+            return (("replicate", "month"), values[None], {"units": units, "long_name": long})
+
+        km = {"units": "1", "long_name": "share of graduates not relapsed (Kaplan-Meier)"}
+        return {
+            "cumulative_graduates": monthly(grads, "households", "graduations since the start"),
+            "cumulative_sustained": monthly(sustained, "households", "sustained graduations"),
+            "cumulative_spending": monthly(spent, "Rp", "spending since the start, all lines"),
+            "cost_per_graduate": monthly(per_grad, "Rp/household", "spending per graduation"),
+            "cost_per_sustained_graduate": monthly(
+                per_sus, "Rp/household", "spending per sustained graduation"
+            ),
+            "relapse_rate_12": monthly(rates[12], "1", "share relapsing within 12 months"),
+            "relapse_rate_24": monthly(rates[24], "1", "share relapsing within 24 months"),
+            "relapse_survival": (("replicate", "months_since_graduation"), survival[None], km),
+        }
+
+    def _budgets(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
+        n_years = -(-model.params.run.months // 12)
+        shape = (1, n_years, len(rt.programmes))
+        acc = {k: np.full(shape, np.nan) for k in ("allocated", "spent", "overhead", "unspent")}
+        for j, p in enumerate(rt.programmes):
+            for year in p.ledger.years:
+                for k in acc:
+                    acc[k][0, year.year, j] = getattr(year, k) * model.weight
+        long = {
+            "allocated": "budget allocated",
+            "spent": "budget spent on the programme",
+            "overhead": "budget spent on coordination",
+            "unspent": "budget left unspent",
+        }
+        out = {
+            f"budget_{k}": (
+                ("replicate", "year", "programme"),
+                v,
+                {"units": "Rp/year", "long_name": long[k]},
+            )
+            for k, v in acc.items()
+        }
+        agencies = [a.name for a in rt.agencies]
+        owner = np.array([agencies.index(p.spec.agency) for p in rt.programmes], dtype=np.intp)
+        by_agency = np.zeros((self._buf["spending"].shape[0], len(agencies)))
+        np.add.at(by_agency.T, owner, self._buf["spending"].T)
+        out["spending_by_agency"] = (
+            ("replicate", "month", "agency"),
+            by_agency[None],
+            {"units": "Rp/month", "long_name": "spending by agency"},
+        )
+        return out
+
+    @staticmethod
+    def coords(model: GraduationModel) -> dict[str, Any]:
+        """Coordinates of the policy dims."""
+        pol, run = model.params.policy, model.params.run
+        first = int(run.start[:4])
+        return {
+            "programme": [p.name for p in pol.programmes],
+            "agency": [a.name for a in pol.agencies],
+            "graduation_type": list(GRADUATION_TYPES),
+            "year": first + np.arange(-(-run.months // 12)),
+            "months_since_graduation": np.arange(HORIZON + 1),
+        }
+
+
+def _overhead_by_month(rt: PolicyRuntime, months: int) -> NDArray[np.float64]:
+    """Coordination overhead (sample Rp) taken in each month: all in January of each year."""
+    out = np.zeros(months)
+    for p in rt.programmes:
+        for year in p.ledger.years:
+            out[year.year * 12] += year.overhead
+    return out.cumsum()
+
+
+def _relapse_within(
+    durations: NDArray[np.int64],
+    relapsed: NDArray[np.bool_],
+    start: NDArray[np.int64],
+    h: int,
+    months: int,
+) -> NDArray[np.float64]:
+    """By month: share of spells begun at least ``h`` months earlier that relapsed within ``h``."""
+    out = np.full(months, np.nan)
+    for t in range(months):
+        old = start <= t - h
+        if old.any():
+            out[t] = float(np.mean(relapsed[old] & (durations[old] <= h)))
+    return out

@@ -1,0 +1,255 @@
+"""Programme mechanics, one class per kind, sharing enrolment, rationing and payment.
+
+Every month a programme (1) lets enrolments that have run their course end, (2) enrols eligible
+households in order of priority (referrals, joint targeting, fast re-entry) and then registry
+rank, poorest first, while capacity and this year's uncommitted budget allow (the rest wait),
+and (3) pays what is due, never more than its ledger holds, applying the benefit to the
+households paid. Costs are in Rupiah of the simulated sample (national / weight).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import component_counts
+from simulation.ledger import Ledger
+from simulation.mechanisms.income import earners
+from simulation.policy import KINDS, Programme
+
+if TYPE_CHECKING:
+    from simulation.agencies import PolicyRuntime
+
+__all__ = ["PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "pkh_annual_benefit"]
+
+F8 = NDArray[np.float64]
+B1 = NDArray[np.bool_]
+
+
+class ProgrammeRuntime:
+    """State and generic monthly cycle of one programme; kinds override the hooks."""
+
+    def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
+        self.spec, self.rt = spec, rt
+        self.function = KINDS[spec.kind][1]
+        n = rt.n
+        self.enrolled = np.zeros(n, dtype=bool)
+        self.ever = np.zeros(n, dtype=bool)
+        self.since = np.full(n, -1, dtype=np.int32)
+        self.ledger = Ledger(spec.budget, rt.weight)
+        self.capacity = int(spec.capacity / rt.weight)
+        self.paid = 0.0  # Rp paid this month (sample)
+        self.waiting = 0  # eligible households not enrolled this month
+
+    # -- hooks ---------------------------------------------------------------------------
+    def before(self, month: int) -> None:
+        """Kind-specific settlement at the start of the month (e.g. loan instalments)."""
+
+    def eligible_extra(self, month: int) -> B1:
+        """Kind-specific eligibility on top of the registry decile."""
+        return np.ones(self.rt.n, dtype=bool)
+
+    def monthly_cost(self, month: int) -> F8:
+        """Return the expected monthly cost of enrolling each household (Rp), for budgeting."""
+        raise NotImplementedError
+
+    def one_off_cost(self) -> float:
+        """Cost paid once at enrolment (Rp per household)."""
+        return 0.0
+
+    def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
+        """Apply what happens at enrolment to households ``idx``."""
+
+    def completes(self, month: int) -> B1:
+        """Enrolled households whose enrolment ends this month."""
+        return np.zeros(self.rt.n, dtype=bool)
+
+    def on_complete(self, idx: NDArray[np.intp]) -> None:
+        """Apply what happens when households ``idx`` complete the programme."""
+
+    def due(self, month: int) -> F8:
+        """Payment due to each household this month (Rp), zero for households not enrolled."""
+        raise NotImplementedError
+
+    def apply(self, paid: B1, due: F8) -> None:
+        """Give households ``paid`` their benefit ``due`` (Rp)."""
+
+    # -- the monthly cycle ---------------------------------------------------------------
+    def act(self, month: int) -> None:
+        """Settle, complete, enrol, pay."""
+        self.paid = 0.0
+        self.before(month)
+        done = self.enrolled & self.completes(month)
+        if done.any():
+            self.leave(np.flatnonzero(done))
+            self.on_complete(np.flatnonzero(done))
+        self.enrol(month)
+        self.pay(month)
+
+    def leave(self, idx: NDArray[np.intp]) -> None:
+        """End the enrolment of households ``idx``."""
+        self.enrolled[idx] = False
+        self.since[idx] = -1
+
+    def eligible(self, month: int) -> B1:
+        """Households that qualify now (decile, kind rules, graduation status, duplication)."""
+        decile = self.rt.deciles(self)
+        ok = (decile <= self.spec.max_decile) & self.eligible_extra(month) & ~self.enrolled
+        ok &= self.rt.allowed(self, month)
+        return ok
+
+    def enrol(self, month: int) -> None:
+        """Enrol eligible households by priority then rank, within capacity and budget."""
+        cand = np.flatnonzero(self.eligible(month))
+        if cand.size == 0:
+            self.waiting = 0
+            return
+        score = self.rt.scores(self)[cand]
+        priority = self.rt.priority(self, month)[cand]
+        cand = cand[np.lexsort((score, ~priority))]
+        room = max(self.capacity - int(self.enrolled.sum()), 0)
+        cost = self.monthly_cost(month)
+        months_left = 12 - month % 12
+        free = self.ledger.remaining - float(cost[self.enrolled].sum()) * months_left
+        new_cost = self.one_off_cost() + cost[cand[:room]] * months_left
+        take = cand[:room][np.cumsum(new_cost) <= free]
+        self.waiting = int(cand.size - take.size)
+        if take.size:
+            self.enrolled[take] = True
+            self.ever[take] = True
+            self.since[take] = month
+            if self.one_off_cost() > 0:
+                self.ledger.spend(self.one_off_cost() * take.size)
+                self.paid += self.one_off_cost() * take.size
+            self.on_enrol(take, month)
+            self.rt.enrolled_in(self, take)
+
+    def pay(self, month: int) -> None:
+        """Pay what is due, in rank order while the ledger holds money, and apply it."""
+        due = np.where(self.enrolled, self.due(month), 0.0)
+        total = float(due.sum())
+        paid = due > 0
+        if total > self.ledger.remaining:
+            idx = np.flatnonzero(paid)
+            idx = idx[np.argsort(self.rt.scores(self)[idx], kind="stable")]
+            ok = idx[np.cumsum(due[idx]) <= self.ledger.remaining]
+            paid = np.zeros(self.rt.n, dtype=bool)
+            paid[ok] = True
+            total = float(due[ok].sum())
+        self.ledger.spend(total)
+        self.paid += total
+        self.apply(paid, due)
+
+    def months_in(self, month: int) -> NDArray[np.int32]:
+        """Months since enrolment (0 in the month of enrolment); -1 if not enrolled."""
+        return np.where(self.enrolled, month - self.since, -1)
+
+
+def pkh_annual_benefit(counts: NDArray[np.int16], rules: Programme) -> F8:
+    """Annual PKH benefit per family (Rp): per-component caps, then the family cap.
+
+    Members are counted in order of benefit, highest first, until ``member_cap`` (assumption:
+    the rule does not say which members count when a family has more than the cap).
+    """
+    assert rules.pkh is not None
+    benefits = np.array(rules.pkh.component_benefits)
+    capped = np.minimum(counts, np.array(rules.pkh.component_caps))
+    left = np.full(counts.shape[0], rules.pkh.member_cap)
+    total = np.zeros(counts.shape[0])
+    for j in np.argsort(-benefits, kind="stable"):
+        take = np.minimum(capped[:, j], left)
+        total += take * benefits[j]
+        left -= take
+    return total
+
+
+class PKH(ProgrammeRuntime):
+    """Conditional cash transfer by family composition, paid every ``payment_interval``."""
+
+    def annual(self) -> F8:
+        """Annual benefit each family would receive now (Rp/year)."""
+        return pkh_annual_benefit(component_counts(self.rt.model.households), self.spec)
+
+    def eligible_extra(self, month: int) -> B1:
+        return self.annual() > 0
+
+    def monthly_cost(self, month: int) -> F8:
+        return self.annual() / 12.0
+
+    def due(self, month: int) -> F8:
+        assert self.spec.pkh is not None
+        k = self.spec.pkh.payment_interval
+        if (month + 1) % k:
+            return np.zeros(self.rt.n)
+        return self.annual() * k / 12.0
+
+    def apply(self, paid: B1, due: F8) -> None:
+        self.rt.model.households.transfer_income[paid] += due[paid]
+
+
+class Cash(ProgrammeRuntime):
+    """A flat monthly benefit (Sembako food aid) or wage (cash-for-work)."""
+
+    def eligible_extra(self, month: int) -> B1:
+        assert self.spec.cash is not None
+        if self.spec.cash.workers_only:
+            return earners(self.rt.model.households, self.rt.model.params.world.income) > 0
+        return np.ones(self.rt.n, dtype=bool)
+
+    def monthly_cost(self, month: int) -> F8:
+        assert self.spec.cash is not None
+        return np.full(self.rt.n, self.spec.cash.benefit)
+
+    def completes(self, month: int) -> B1:
+        assert self.spec.cash is not None
+        d = self.spec.cash.duration
+        return (self.months_in(month) >= d) if d > 0 else np.zeros(self.rt.n, dtype=bool)
+
+    def due(self, month: int) -> F8:
+        return self.monthly_cost(month)
+
+    def apply(self, paid: B1, due: F8) -> None:
+        self.rt.model.households.transfer_income[paid] += due[paid]
+
+
+class HealthCover(ProgrammeRuntime):
+    """PBI-JKN: premiums per person; covered households pay part of a health cost."""
+
+    def monthly_cost(self, month: int) -> F8:
+        assert self.spec.health_cover is not None
+        return self.spec.health_cover.premium * self.rt.model.households.size.astype(np.float64)
+
+    def completes(self, month: int) -> B1:
+        """Recertification: a household leaves when its registry decile rises above the limit."""
+        return self.rt.deciles(self) > self.spec.max_decile
+
+    def due(self, month: int) -> F8:
+        return self.monthly_cost(month)
+
+    def apply(self, paid: B1, due: F8) -> None:
+        assert self.spec.health_cover is not None
+        self.rt.env.uncovered[paid] = 1.0 - self.spec.health_cover.cover_share
+
+
+class Rehab(ProgrammeRuntime):
+    """ATENSI: services for a member needing care, relieving the carer's lost work."""
+
+    def eligible_extra(self, month: int) -> B1:
+        return self.rt.env.care_need.copy()
+
+    def monthly_cost(self, month: int) -> F8:
+        assert self.spec.rehab is not None
+        return np.full(self.rt.n, self.spec.rehab.cost)
+
+    def completes(self, month: int) -> B1:
+        assert self.spec.rehab is not None
+        return self.months_in(month) >= self.spec.rehab.duration
+
+    def due(self, month: int) -> F8:
+        return self.monthly_cost(month)
+
+    def apply(self, paid: B1, due: F8) -> None:
+        assert self.spec.rehab is not None
+        self.rt.env.care_relief[paid] = self.spec.rehab.relief
