@@ -10,6 +10,7 @@ Use :func:`load_params` to turn a scenario (plus dotted overrides) into validate
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,24 @@ from simulation.params import ParameterError, Params, from_dict
 __all__ = ["SCENARIO_DIR", "available", "load_params", "load_tree", "strip_provenance"]
 
 SCENARIO_DIR = Path(__file__).resolve().parent
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that reads ``3.0e6`` as a float (YAML 1.1 wants ``3.0e+6``)."""
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+        |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+        |\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+    list("-+0123456789."),
+)
 PROVENANCE_KEYS = frozenset({"source", "assumption", "note"})
 
 
@@ -34,7 +53,7 @@ def _read(name: str) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available())}")
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+        data = yaml.load(fh, Loader=_Loader) or {}  # noqa: S506 (a safe loader)
     if not isinstance(data, dict):
         raise ParameterError(f"scenario {name!r} must be a mapping")
     return data
