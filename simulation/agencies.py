@@ -22,7 +22,7 @@ from simulation.mechanisms.income import total_income
 from simulation.network import contributor_neighbours, village_network
 from simulation.policy import Agency as AgencySpec
 from simulation.programmes import PKH, Cash, HealthCover, ProgrammeRuntime, Rehab
-from simulation.registry import Registry
+from simulation.registry import Registry, weighted_deciles
 
 if TYPE_CHECKING:
     from simulation.environment import MonthEnvironment
@@ -220,7 +220,8 @@ class PolicyRuntime:
         tr, g, hh = self.tracker, self.policy.graduation, self.model.households
         tr.reset_counts()
         decile = self.kemensos_deciles()
-        tr.update_graduates(month, hh.poor, decile <= g.threshold_decile, g.sustain_months)
+        true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
+        tr.update_graduates(month, hh.poor, true_decile <= g.threshold_decile, g.sustain_months)
         income = total_income(hh)
         assert self.model.env is not None
         mw = self.model.env.minimum_wage

@@ -17,7 +17,8 @@ It graduates, and leaves all bansos, by one of three routes, checked in this ord
   assessments in a row (every ``assessment_months``);
 - natural: at an assessment a PKH family has no eligible member left and no other bansos.
 
-A graduate RELAPSES if it is poor, or back in decile <= ``threshold_decile`` of the registry,
+A graduate RELAPSES if it is poor, or back in decile <= ``threshold_decile`` of the true
+consumption distribution (not the registry, so that relapse measures welfare, not list quality),
 within ``sustain_months``; it SUSTAINS if it reaches ``sustain_months`` without. A relapsed
 family may be re-enrolled: at once if monitored (fast re-entry), else after the registry is
 next refreshed.
