@@ -53,7 +53,7 @@ def _read(name: str) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available())}")
     with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_Loader) or {}  # noqa: S506 (a safe loader)
+        data = yaml.load(fh, Loader=_Loader) or {}  # _Loader is a SafeLoader
     if not isinstance(data, dict):
         raise ParameterError(f"scenario {name!r} must be a mapping")
     return data
