@@ -77,11 +77,39 @@ def strip_provenance(node: Any) -> Any:
     return node
 
 
+def _named(items: Any) -> bool:
+    return isinstance(items, list) and all(isinstance(i, Mapping) and "name" in i for i in items)
+
+
+def _merge_named(base: list[Any], delta: list[Any]) -> list[Any]:
+    """Merge lists of named records by name: update, append, or drop with ``remove: true``."""
+    out = [dict(b) for b in base]
+    for item in delta:
+        names = [b["name"] for b in out]
+        if item.get("remove"):
+            if item["name"] not in names:
+                raise ParameterError(f"cannot remove {item['name']!r}: not in {names}")
+            out.pop(names.index(item["name"]))
+        elif item["name"] in names:
+            i = names.index(item["name"])
+            out[i] = _merge(out[i], item)
+        else:
+            out.append(dict(item))
+    return out
+
+
 def _merge(base: dict[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``delta`` over ``base``; lists of named records merge by name."""
     out = dict(base)
     for key, value in delta.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), dict) and not is_leaf(value):
-            out[key] = _merge(out[key], value)
+        old = out.get(key)
+        if is_leaf(value) and is_leaf(old) and _named(value["value"]) and _named(old["value"]):
+            keys = ("source", "assumption", "note")
+            notes = [old.get(k) for k in keys] + [value.get(k) for k in keys]
+            merged = _merge_named(old["value"], value["value"])
+            out[key] = {"value": merged, "source": " | ".join(n for n in notes if n)}
+        elif isinstance(value, Mapping) and isinstance(old, dict) and not is_leaf(value):
+            out[key] = _merge(old, value)
         else:
             out[key] = value
     return out
