@@ -128,7 +128,7 @@ class Recorder:
             data |= model.policy_recorder.variables(model, model.runtime)
             coords |= model.policy_recorder.coords(model)
         ds = xr.Dataset(data, coords=coords, attrs=provenance(model))
-        ds["month"].attrs.update(units="months since start", long_name="simulation month")
+        ds["month"].attrs.update(units="1", long_name="simulation month (1 = the start month)")
         ds["decile"].attrs.update(units="1", long_name="consumption decile (persons), 1 = poorest")
         ds["quantile"].attrs.update(units="1", long_name="quantile probability")
         return ds

@@ -27,9 +27,7 @@ attempt_st = st.one_of(
     st.tuples(st.just("over"), st.floats(1.0, 1e12)),
     st.tuples(st.just("negative"), st.floats(1e-9, 1e12)),
 )
-years_st = st.lists(
-    st.tuples(share_st, st.lists(attempt_st, max_size=12)), min_size=1, max_size=6
-)
+years_st = st.lists(st.tuples(share_st, st.lists(attempt_st, max_size=12)), min_size=1, max_size=6)
 
 
 def _snapshot(ledger: Ledger) -> list[tuple[int, float, float, float]]:
