@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run counterfactual test lint format bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The default 2025 comparison: 5 scenarios x 5 replicates, 20,000 households, 60 months;
+# finished jobs are skipped when run again. Results and report under outputs/compare_2025/.
 run: $(STAMP)
+	$(VENV)/bin/graduasi experiment=compare_2025 progress=false
+	$(VENV)/bin/graduasi-report outputs/compare_2025 --baseline baseline_2025
+
+counterfactual: $(STAMP)
 	$(PY) -m experiments.counterfactual
 
 lint: $(STAMP)

@@ -54,6 +54,7 @@ def override_schema(cls: type) -> type:
     return _CACHE[cls]
 
 
+_POPULATION = override_schema(Population)
 _SECTIONS = {f.name: f.type for f in dataclasses.fields(override_schema(Params))}
 
 #: The command line: a scenario, overrides of its parameters, and job settings.
