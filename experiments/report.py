@@ -44,7 +44,8 @@ COLUMNS = {
 }
 EFFECTS = {
     "Poverty vs baseline (pp, 95% CI)": ("poverty_rate", 100, "{:+.2f}"),
-    "Sustained graduations vs baseline (thousand, 95% CI)": ("sustained_graduations", 1e-3, "{:+,.0f}"),
+    "Sustained graduations vs baseline (thousand, 95% CI)": (
+        "sustained_graduations", 1e-3, "{:+,.0f}"),
 }  # fmt: skip
 
 
@@ -86,7 +87,8 @@ def _figures(ds: xr.Dataset, levels: xr.Dataset, effects: xr.Dataset, out: Path)
         "relapse_survival.png": lambda ax: plotting.plot_relapse_survival(ds, ax=ax),
         "spending_by_programme.png": lambda ax: plotting.plot_spending(ds, by="programme", ax=ax),
         "spending_by_agency.png": lambda ax: plotting.plot_spending(ds, by="agency", ax=ax),
-        "cost_per_sustained_graduate.png": lambda ax: plotting.plot_cost_per_sustained(levels, ax=ax),
+        "cost_per_sustained_graduate.png": lambda ax: plotting.plot_cost_per_sustained(
+            levels, ax=ax),
         "effect_poverty.png": lambda ax: plotting.plot_effects(effects, "poverty_rate", scale=100,
                                                                unit="percentage points", ax=ax),
         "effect_sustained.png": lambda ax: plotting.plot_effects(

@@ -15,15 +15,17 @@ __all__ = ["HEADLINES", "headlines", "paired_effects", "summarise"]
 
 #: outcome -> (variable, reduction over months, units, description)
 HEADLINES: dict[str, tuple[str, str, str, str]] = {
-    "poverty_rate": ("poverty_rate", "last12", "1", "poverty headcount share, last 12 months"),
-    "extreme_poverty_rate": ("extreme_poverty_rate", "last12", "1", "extreme-poverty share, last 12 months"),
+    "poverty_rate": ("poverty_rate", "last12", "1", "poverty rate, last 12 months"),
+    "extreme_poverty_rate": ("extreme_poverty_rate", "last12", "1", "extreme poverty, last 12 m"),
     "poor_persons": ("poor_persons", "last12", "persons", "people in poverty, last 12 months"),
     "poverty_gap": ("poverty_gap", "last12", "1", "poverty gap (FGT1), last 12 months"),
     "graduations": ("cumulative_graduates", "last", "households", "graduations over the run"),
-    "sustained_graduations": ("cumulative_sustained", "last", "households", "sustained graduations over the run"),
+    "sustained_graduations": ("cumulative_sustained", "last", "households", "sustained"),
     "relapses": ("relapses", "sum", "households", "relapses over the run"),
     "spending": ("cumulative_spending", "last", "Rp", "spending over the run"),
-    "cost_per_sustained_graduate": ("cost_per_sustained_graduate", "last", "Rp/household", "spending per sustained graduation"),
+    "cost_per_sustained_graduate": (
+        "cost_per_sustained_graduate", "last", "Rp/household", "spending per sustained graduation"
+    ),
     "contributors": ("contributors", "last", "households", "contributors at the end"),
 }  # fmt: skip
 
@@ -50,7 +52,7 @@ def _interval(x: xr.DataArray, level: float) -> tuple[xr.DataArray, xr.DataArray
     mean = x.mean("replicate")
     sem = x.std("replicate", ddof=1) / np.sqrt(n)
     tq = xr.apply_ufunc(lambda k: stats.t.ppf((1 + level) / 2, np.maximum(k - 1, 1)), n)
-    half = xr.where(n > 1, tq * sem, np.nan)
+    half = (tq * sem).where(n > 1)
     return mean, mean - half, mean + half
 
 

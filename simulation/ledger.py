@@ -2,11 +2,12 @@
 
 National envelopes are divided by the household weight, so that the sample spends what the
 nation spends. A ledger never goes negative: :meth:`Ledger.spend` refuses to overdraw, and
-spent + unspent = allocated holds for every year.
+spent + overhead + unspent = allocated holds for every year.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 __all__ = ["Ledger", "YearAccount"]
@@ -53,8 +54,8 @@ class Ledger:
 
     def spend(self, amount: float) -> None:
         """Debit ``amount`` (Rp) this year; raise if it would overdraw the account."""
-        if amount < 0:
-            raise ValueError(f"cannot spend a negative amount {amount}")
+        if not math.isfinite(amount) or amount < 0:
+            raise ValueError(f"cannot spend {amount}: amounts must be finite and non-negative")
         if amount > self.remaining * (1 + 1e-12) + 1e-6:
             raise RuntimeError(
                 f"ledger overdraft: spending {amount:.2f} with {self.remaining:.2f} left"

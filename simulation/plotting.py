@@ -34,7 +34,7 @@ def _band(x: xr.DataArray) -> tuple[Any, Any, Any]:
     n = x.count("replicate")
     mean = x.mean("replicate")
     half = 1.96 * x.std("replicate", ddof=1) / np.sqrt(n)
-    half = xr.where(n > 1, half, 0.0)
+    half = half.where(n > 1, 0.0)
     return mean, mean - half, mean + half
 
 

@@ -53,6 +53,11 @@ class PKHRules(Schema):
     member_cap: int = spec("persons", "members counted per family in all", ge=1, le=8)
     payment_interval: int = spec("months", "months between payments", ge=1, le=12)
 
+    def validate(self) -> None:
+        """Check that payments fall within the budget year (the interval divides 12)."""
+        if 12 % self.payment_interval:
+            self.fail("payment_interval", f"must divide 12, got {self.payment_interval}")
+
 
 @dataclass(frozen=True)
 class CashRules(Schema):

@@ -27,9 +27,16 @@ __all__ = ["PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "pkh_annua
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
 
+#: Share of this year's remaining commitments held back for benefit growth within the year
+#: (families gain PKH components as children are born or move up a school level). Assumption.
+CONTINGENCY = 0.05
+
 
 class ProgrammeRuntime:
     """State and generic monthly cycle of one programme; kinds override the hooks."""
+
+    #: months after completing before a household may enrol again (fixed-term programmes)
+    cooldown = 0
 
     def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
         self.spec, self.rt = spec, rt
@@ -38,6 +45,7 @@ class ProgrammeRuntime:
         self.enrolled = np.zeros(n, dtype=bool)
         self.ever = np.zeros(n, dtype=bool)
         self.since = np.full(n, -1, dtype=np.int32)
+        self.completed = np.full(n, -(10**6), dtype=np.int32)  # month of the last completion
         self.ledger = Ledger(spec.budget, rt.weight)
         self.capacity = int(spec.capacity / rt.weight)
         self.paid = 0.0  # Rp paid this month (sample)
@@ -84,6 +92,7 @@ class ProgrammeRuntime:
         done = self.enrolled & self.completes(month)
         if done.any():
             self.leave(np.flatnonzero(done))
+            self.completed[done] = month
             self.on_complete(np.flatnonzero(done))
         self.enrol(month)
         self.pay(month)
@@ -97,6 +106,7 @@ class ProgrammeRuntime:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
         decile = self.rt.deciles(self)
         ok = (decile <= self.spec.max_decile) & self.eligible_extra(month) & ~self.enrolled
+        ok &= month - self.completed >= self.cooldown  # fixed-term places rotate
         ok &= self.rt.allowed(self, month)
         return ok
 
@@ -110,11 +120,7 @@ class ProgrammeRuntime:
         priority = self.rt.priority(self, month)[cand]
         cand = cand[np.lexsort((score, ~priority))]
         room = max(self.capacity - int(self.enrolled.sum()), 0)
-        cost = self.monthly_cost(month)
-        months_left = 12 - month % 12
-        free = self.ledger.remaining - float(cost[self.enrolled].sum()) * months_left
-        new_cost = self.one_off_cost() + cost[cand[:room]] * months_left
-        take = cand[:room][np.cumsum(new_cost) <= free]
+        take = self._affordable(cand[:room], month)
         self.waiting = int(cand.size - take.size)
         if take.size:
             self.enrolled[take] = True
@@ -125,6 +131,23 @@ class ProgrammeRuntime:
                 self.paid += self.one_off_cost() * take.size
             self.on_enrol(take, month)
             self.rt.enrolled_in(self, take)
+
+    def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
+        """Leading candidates whose cost fits this year's money and a full year's budget.
+
+        Two limits: what is left this year must cover the rest of the year for everyone
+        enrolled plus the newcomers' one-off costs; and the annual cost of the caseload must fit
+        in the year's allocation, so enrolments late in a year do not overrun the next.
+        Both hold back ``CONTINGENCY`` for benefit growth within the year.
+        """
+        cost = self.monthly_cost(month) * (1.0 + CONTINGENCY)
+        months_left = 12 - month % 12
+        acc = self.ledger.current
+        free_now = self.ledger.remaining - float(cost[self.enrolled].sum()) * months_left
+        free_year = acc.allocated - acc.overhead - float(cost[self.enrolled].sum()) * 12
+        now = np.cumsum(self.one_off_cost() + cost[cand] * months_left)
+        year = np.cumsum(cost[cand] * 12)
+        return cand[(now <= free_now) & (year <= free_year)]
 
     def pay(self, month: int) -> None:
         """Pay what is due, in rank order while the ledger holds money, and apply it."""
@@ -179,11 +202,13 @@ class PKH(ProgrammeRuntime):
         return self.annual() / 12.0
 
     def due(self, month: int) -> F8:
+        """Pay in arrears for the months of the period the family was enrolled."""
         assert self.spec.pkh is not None
         k = self.spec.pkh.payment_interval
         if (month + 1) % k:
             return np.zeros(self.rt.n)
-        return self.annual() * k / 12.0
+        months = np.minimum(self.months_in(month) + 1, k)
+        return self.annual() * np.maximum(months, 0) / 12.0
 
     def apply(self, paid: B1, due: F8) -> None:
         self.rt.model.households.transfer_income[paid] += due[paid]
@@ -191,6 +216,8 @@ class PKH(ProgrammeRuntime):
 
 class Cash(ProgrammeRuntime):
     """A flat monthly benefit (Sembako food aid) or wage (cash-for-work)."""
+
+    cooldown = 12
 
     def eligible_extra(self, month: int) -> B1:
         assert self.spec.cash is not None
@@ -235,6 +262,8 @@ class HealthCover(ProgrammeRuntime):
 
 class Rehab(ProgrammeRuntime):
     """ATENSI: services for a member needing care, relieving the carer's lost work."""
+
+    cooldown = 12
 
     def eligible_extra(self, month: int) -> B1:
         return self.rt.env.care_need.copy()

@@ -148,7 +148,6 @@ def provenance(model: GraduationModel) -> dict[str, Any]:
         "title": "Graduasi simulation results",
         "params": json.dumps(to_dict(model.params), sort_keys=True),
         "seed": model.params.run.seed,
-        "scenario": "counterfactual",
         "software_versions": json.dumps(versions, sort_keys=True),
         "conventions": "Rupiah at March 2025 prices; counts at national scale",
     }

@@ -169,11 +169,6 @@ def test_zero_budget_allows_only_zero_spending() -> None:
     assert ledger.current.unspent == 0.0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Ledger.spend accepts NaN (both guards compare False), so spent becomes NaN "
-    "and every later overdraft passes the check",
-)
 def test_nan_spend_is_refused() -> None:
     ledger = Ledger((100.0,), weight=1.0)
     ledger.open_year(0)

@@ -167,13 +167,11 @@ def test_pkh_family_with_two_primary_children_is_paid_quarterly_when_budget_is_a
     assert sum(received) == pytest.approx(1_800_000.0)
 
 
-@pytest.mark.xfail(strict=True, reason=PKH_COMMITMENT_BUG)
 def test_pkh_family_with_two_primary_children_is_paid_quarterly() -> None:
     received = _pkh_transfers(pkh_budget=None)  # the 2025 budget
     assert received == pytest.approx(QUARTERLY, abs=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason=PKH_COMMITMENT_BUG)
 def test_pkh_enrolment_leaves_enough_budget_for_the_years_payments() -> None:
     """Right after enrolling in February, the year's payments due at current rates are funded."""
     model = GraduationModel(baseline())
@@ -385,7 +383,7 @@ def test_village_network_is_symmetric_within_village_without_self_links(
     assert (v[rows] == v[cols]).all()
     size = np.bincount(v)[v]
     links = dense.sum(axis=1)
-    assert (links <= np.minimum(size - 1, 2 * degree)).all()
+    assert (links <= size - 1).all()  # a household may be drawn by many others
     if degree > 0:
         assert (links[size > 1] >= 1).all()
     else:
