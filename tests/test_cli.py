@@ -1,0 +1,126 @@
+"""The command line end to end: composition errors, a small sweep, resume, collect, report."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import xarray as xr
+from hydra import compose, initialize_config_dir
+from hydra.errors import ConfigCompositionException
+
+from experiments.app import CONF_DIR
+from experiments.collect import collect
+from experiments.config import overrides_from, register
+from experiments.report import main as report_main
+from scenarios import available, load_params
+from simulation import run
+
+SMALL = ["population.households=200", "population.village_size=20", "run.months=6",
+         "run.burn_in_months=2", "run.replicates=2", "progress=false"]  # fmt: skip
+SCENARIOS = [s for s in available() if s != "world_2025"]
+
+
+def graduasi(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "experiments.app", *args]
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def composed(*overrides: str):  # type: ignore[no-untyped-def]
+    register()
+    with initialize_config_dir(config_dir=CONF_DIR, version_base="1.3"):
+        return compose(config_name="config", overrides=list(overrides))
+
+
+@pytest.mark.parametrize("scenario", [*SCENARIOS, "world_2025"])
+def test_every_scenario_composes_and_runs_small(scenario: str) -> None:
+    cfg = composed(f"scenario={scenario}", *SMALL)
+    from omegaconf import OmegaConf
+
+    tree = OmegaConf.to_container(cfg, resolve=True)
+    params = load_params(cfg.scenario, overrides_from(tree))  # type: ignore[arg-type]
+    assert params.world.population.households == 200
+    ds = run(params, replicates=[0])
+    assert ds.sizes["month"] == 6 and bool(ds.poverty_rate.notnull().all())
+
+
+@pytest.mark.parametrize(
+    ("override", "named"),
+    [
+        ("population.househlds=5", "househlds"),
+        ("world.shocks.health_hazrd=0.1", "health_hazrd"),
+        ("run.months=abc", "run.months"),
+    ],
+)
+def test_misspelt_key_or_wrong_type_fails_at_composition(override: str, named: str) -> None:
+    with pytest.raises(ConfigCompositionException) as info:
+        composed(override)
+    assert named in str(info.value) + str(info.value.__cause__)
+
+
+def test_invalid_value_stops_before_running_and_writes_nothing(tmp_path: Path) -> None:
+    res = graduasi("run.months=-3", f"hydra.run.dir={tmp_path}/run", cwd=tmp_path)
+    assert res.returncode == 2
+    assert "run.months must be in [1, 600]" in res.stdout + res.stderr
+    assert not list(tmp_path.rglob("*.nc"))
+    res = graduasi("scenario=no_such_scenario", f"hydra.run.dir={tmp_path}/run", cwd=tmp_path)
+    assert res.returncode == 2 and "available" in res.stdout + res.stderr
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sweep")
+    res = graduasi("-m", "scenario=baseline_2025,aid_only", *SMALL,
+                   f"hydra.sweep.dir={root}/sw", cwd=root)  # fmt: skip
+    assert res.returncode == 0, res.stderr[-2000:]
+    return root / "sw"
+
+
+def test_sweep_equals_direct_library_calls(sweep: Path) -> None:
+    ds = collect(sweep)
+    assert list(ds.scenario.values) == ["aid_only", "baseline_2025"]
+    assert list(ds.replicate.values) == [0, 1]
+    for name in ("aid_only", "baseline_2025"):
+        params = load_params(name, {"world.population.households": 200,
+                                    "world.population.village_size": 20, "run.months": 6,
+                                    "run.burn_in_months": 2, "run.replicates": 2})  # fmt: skip
+        direct = run(params)
+        got = ds.sel(scenario=name).drop_vars(["scenario", "scenario_params"])
+        xr.testing.assert_equal(got[list(direct.data_vars)], direct)
+
+
+def test_collect_does_not_depend_on_job_order(sweep: Path, tmp_path: Path) -> None:
+    shuffled = tmp_path / "shuffled"
+    for i, path in enumerate(sorted(sweep.rglob("result.nc"), reverse=True)):
+        target = shuffled / f"job_{i}" / "result.nc"
+        target.parent.mkdir(parents=True)
+        shutil.copy(path, target)
+    xr.testing.assert_identical(collect(sweep), collect(shuffled))
+
+
+def test_rerun_skips_finished_jobs(sweep: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in sweep.rglob("result.nc")}
+    res = graduasi("-m", "scenario=baseline_2025,aid_only", *SMALL,
+                   f"hydra.sweep.dir={sweep}", cwd=sweep.parent)  # fmt: skip
+    assert res.returncode == 0
+    assert (res.stdout + res.stderr).count("skipping") == 2
+    assert before == {p: p.stat().st_mtime_ns for p in sweep.rglob("result.nc")}
+
+
+def test_report_writes_figures_and_tables(sweep: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    assert report_main([str(sweep), "--baseline", "baseline_2025", "--out", str(out)]) == 0
+    files = (
+        "results.nc effects.nc summary.md summary.csv poverty_paths.png relapse_survival.png "
+        "spending_by_agency.png effect_poverty.png"
+    )
+    for name in files.split():
+        assert (out / name).stat().st_size > 0, name
+    text = (out / "summary.md").read_text()
+    assert "Poverty rate (%)" in text and "Spending (Rp trillion)" in text and "aid_only" in text
+    effects = xr.open_dataset(out / "effects.nc", engine="h5netcdf")
+    assert float(effects.effect_mean.sel(scenario="baseline_2025", outcome="poverty_rate")) == 0
+    assert report_main([str(sweep), "--baseline", "nope", "--out", str(out)]) == 2
