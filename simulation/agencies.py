@@ -22,7 +22,8 @@ from simulation.mechanisms.income import total_income
 from simulation.network import contributor_neighbours, village_network
 from simulation.policy import Agency as AgencySpec
 from simulation.programmes import PKH, Cash, HealthCover, ProgrammeRuntime, Rehab
-from simulation.registry import Registry, weighted_deciles
+from simulation.metrics import weighted_deciles
+from simulation.registry import Registry
 
 if TYPE_CHECKING:
     from simulation.environment import MonthEnvironment
@@ -220,7 +221,9 @@ class PolicyRuntime:
         tr, g, hh = self.tracker, self.policy.graduation, self.model.households
         tr.reset_counts()
         decile = self.kemensos_deciles()
-        true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
+        true_decile = self.model.true_decile
+        if true_decile is None:  # month 0: nothing recorded yet
+            true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
         tr.update_graduates(month, hh.poor, true_decile <= g.threshold_decile, g.sustain_months)
         income = total_income(hh)
         assert self.model.env is not None

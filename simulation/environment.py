@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import HouseholdState
+from simulation.households import HouseholdState, row_count
 from simulation.params import World
 
 __all__ = ["MonthEnvironment"]
@@ -52,8 +52,8 @@ class MonthEnvironment:
         self.extreme_line: F8 = pl.extreme * factor
         self.wages: F8 = np.array([r.wage for r in world.regions])
         self.minimum_wage: F8 = np.array([r.minimum_wage for r in world.regions])[hh.region]
-        old: NDArray[np.bool_] = np.any(hh.age >= round(world.income.care_age * 12), axis=1)
-        self.care_need: NDArray[np.bool_] = old | np.any(hh.disabled & (hh.age >= 0), axis=1)
+        old = row_count(hh.age >= round(world.income.care_age * 12)) > 0
+        self.care_need: NDArray[np.bool_] = old | (row_count(hh.disabled & (hh.age >= 0)) > 0)
         self.uncovered: F8 = np.ones(n)
         self.care_relief: F8 = np.zeros(n)
         self.return_factor: F8 = np.ones(n)

@@ -85,6 +85,23 @@ class HouseholdState:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+_BYTE_SUM = np.uint64(0x0101010101010101)
+
+
+def row_count(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+    """Count the True values in each row of an (N, 8) boolean array.
+
+    The 8 bytes of a row are read as one unsigned 64-bit word; multiplying by 0x0101...01 adds
+    all bytes into the top byte (each byte is 0 or 1, so no carry reaches it). One vectorised
+    multiply per household instead of a slow reduction over a length-8 axis.
+    """
+    if mask.shape[1] != 8:
+        return mask.sum(axis=1)  # type: ignore[no-any-return]
+    words = np.ascontiguousarray(mask).view(np.uint64)[:, 0]
+    out: NDArray[np.int64] = ((words * _BYTE_SUM) >> np.uint64(56)).astype(np.int64)
+    return out
+
+
 def age_band_mask(age: NDArray[np.int16], lo_years: float, hi_years: float) -> B1:
     """Return the (N, slots) mask of occupied slots with age in [lo, hi) years."""
     return (age >= round(lo_years * 12)) & (age < round(hi_years * 12))
@@ -101,8 +118,8 @@ def component_counts(state: HouseholdState) -> NDArray[np.int16]:
     out = np.zeros((state.n, len(COMPONENTS)), dtype=np.int16)
     out[:, 0] = state.pregnant > 0
     for j, name in enumerate(COMPONENTS[1:-1], start=1):
-        out[:, j] = age_band_mask(state.age, *AGE_BANDS[name]).sum(axis=1)
-    out[:, -1] = (state.disabled & (state.age >= 0)).sum(axis=1)
+        out[:, j] = row_count(age_band_mask(state.age, *AGE_BANDS[name]))
+    out[:, -1] = row_count(state.disabled & (state.age >= 0))
     return out
 
 

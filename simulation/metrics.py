@@ -9,9 +9,48 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["decile_means", "fgt", "gini", "kaplan_meier", "weighted_quantiles"]
+__all__ = [
+    "decile_means",
+    "fgt",
+    "gini",
+    "kaplan_meier",
+    "order_nonnegative",
+    "weighted_deciles",
+    "weighted_quantiles",
+]
 
 F8 = NDArray[np.float64]
+
+
+def order_nonnegative(x: F8) -> NDArray[np.intp]:
+    """Sorting permutation of non-negative ``x``, ties broken by index; fast for large arrays.
+
+    Non-negative IEEE doubles order like their bit patterns read as unsigned integers. The low
+    ``b`` bits of each pattern (``2**b >= len(x)``, at least 20) are replaced by the element's
+    index and the keys are sorted with numpy's vectorised integer sort, which is several times
+    faster than a stable ``argsort``. Values closer than a relative ``2**(b - 52)`` (below 1e-7)
+    may be ordered by index instead of value.
+    """
+    if (x < 0).any():
+        raise ValueError("order_nonnegative needs non-negative values")
+    n = x.shape[0]
+    bits = np.uint64(max(20, int(n - 1).bit_length()))
+    keys = (np.ascontiguousarray(x, dtype=np.float64).view(np.uint64) >> bits) << bits
+    keys |= np.arange(n, dtype=np.uint64)
+    keys.sort()
+    order: NDArray[np.intp] = (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
+    return order
+
+
+def weighted_deciles(
+    score: F8, weight: F8, order: NDArray[np.intp] | None = None
+) -> NDArray[np.int8]:
+    """Decile (1..10) of each observation in the weighted distribution of ``score``."""
+    if order is None:
+        order = np.argsort(score, kind="stable")
+    out = np.empty(score.shape[0], dtype=np.int8)
+    out[order] = np.minimum((_ranks(weight, order) * 10).astype(np.int8), 9) + 1
+    return out
 
 
 def fgt(c: F8, z: F8 | float, w: F8, alpha: float) -> float:

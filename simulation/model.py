@@ -75,6 +75,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
         self.draws: dict[str, NDArray[np.float64]] = {}
+        #: consumption decile (1..10, persons) of each household, set when a month is recorded
+        self.true_decile: NDArray[np.int8] | None = None
         self._burn_in(params.run.burn_in_months)
         self.weight = household_weight(self.households, world)  # persons sum to the nation
         self.runtime = PolicyRuntime(self)

@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 
 from simulation.graduation import GRADUATION_TYPES
 from simulation.metrics import kaplan_meier
-from simulation.registry import weighted_deciles
 
 if TYPE_CHECKING:
     from simulation.agencies import PolicyRuntime
@@ -68,7 +67,7 @@ class PolicyRecorder:
         b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
         b["contributors"][t] = rt.contributor.sum() * w
         hh = model.households
-        bottom40 = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64)) <= 4
+        bottom40 = model.true_decile <= 4
         b["inclusion_error"][t] = (kpm & ~bottom40).sum() / max(kpm.sum(), 1)
         b["exclusion_error"][t] = (bottom40 & ~kpm).sum() / max(bottom40.sum(), 1)
         b["monitoring_cost"][t] = rt.monitoring_paid * w

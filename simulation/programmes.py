@@ -113,15 +113,14 @@ class ProgrammeRuntime:
     def enrol(self, month: int) -> None:
         """Enrol eligible households by priority then rank, within capacity and budget."""
         cand = np.flatnonzero(self.eligible(month))
-        if cand.size == 0:
-            self.waiting = 0
+        self.eligible_count = int(cand.size)
+        room = min(max(self.capacity - int(self.enrolled.sum()), 0), cand.size)
+        if room == 0:
+            self.waiting = int(cand.size)
             return
-        score = self.rt.scores(self)[cand]
-        priority = self.rt.priority(self, month)[cand]
-        cand = cand[np.lexsort((score, ~priority))]
-        room = max(self.capacity - int(self.enrolled.sum()), 0)
-        take = self._affordable(cand[:room], month)
-        self.waiting = int(cand.size - take.size)
+        cand = self._leading(cand, room, month)
+        take = self._affordable(cand, month)
+        self.waiting = int(self.eligible_count - take.size)
         if take.size:
             self.enrolled[take] = True
             self.ever[take] = True
@@ -131,6 +130,17 @@ class ProgrammeRuntime:
                 self.paid += self.one_off_cost() * take.size
             self.on_enrol(take, month)
             self.rt.enrolled_in(self, take)
+
+    def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
+        """The ``k`` candidates served first: priority, then registry score (poorest first)."""
+        score = self.rt.scores(self)[cand]
+        priority = self.rt.priority(self, month)[cand]
+        if k < cand.size:  # select the k first without sorting everyone
+            key = np.where(priority, score - 1e9, score)
+            cand, score, priority = (
+                a[np.argpartition(key, k - 1)[:k]] for a in (cand, score, priority)
+            )
+        return cand[np.lexsort((cand, score, ~priority))]
 
     def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
         """Leading candidates whose cost fits this year's money and a full year's budget.
@@ -192,8 +202,13 @@ class PKH(ProgrammeRuntime):
     """Conditional cash transfer by family composition, paid every ``payment_interval``."""
 
     def annual(self) -> F8:
-        """Annual benefit each family would receive now (Rp/year)."""
-        return pkh_annual_benefit(component_counts(self.rt.model.households), self.spec)
+        """Annual benefit each family would receive now (Rp/year), computed once a month."""
+        month = self.rt.model.month
+        if getattr(self, "_annual_month", None) != month:
+            counts = component_counts(self.rt.model.households)
+            self._annual = pkh_annual_benefit(counts, self.spec)
+            self._annual_month = month
+        return self._annual
 
     def eligible_extra(self, month: int) -> B1:
         return self.annual() > 0

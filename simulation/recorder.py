@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from simulation.metrics import decile_means, fgt, gini, weighted_quantiles
+from simulation.metrics import decile_means, fgt, gini, order_nonnegative, weighted_deciles
 from simulation.schema import to_dict
 
 if TYPE_CHECKING:
@@ -71,7 +71,8 @@ class Recorder:
         w = hh.size * np.float64(model.weight)  # persons represented
         w = w.astype(np.float64)
         c = hh.consumption_pc
-        order = np.argsort(c, kind="stable")
+        order = order_nonnegative(c)
+        model.true_decile = weighted_deciles(c, w, order)  # reused by the agencies
         b["persons"][t] = w.sum()
         b["households"][t] = hh.n * model.weight
         b["poor_persons"][t] = np.dot(w, hh.poor)
@@ -83,17 +84,15 @@ class Recorder:
         b["gini"][t] = gini(c, w, order)
         b["mean_consumption"][t] = np.dot(w, c) / w.sum()
         b["consumption_by_decile"][t] = decile_means(c, w, order)
-        b["poverty_rate_by_area"][t] = [_share(hh.poor, w, m) for m in (hh.urban, ~hh.urban)]
-        b["poverty_rate_by_region"][t] = [
-            _share(hh.poor, w, hh.region == r) for r in range(b["poverty_rate_by_region"].shape[1])
-        ]
+        b["poverty_rate_by_area"][t] = _shares(hh.poor, w, (~hh.urban).astype(np.intp), 2)
+        regions = b["poverty_rate_by_region"].shape[1]
+        b["poverty_rate_by_region"][t] = _shares(hh.poor, w, hh.region, regions)
         self._record_assets(model, t)
 
     def _record_assets(self, model: GraduationModel, t: int) -> None:
         hh, b, world = model.households, self._buf, model.params.world
-        ones = np.ones(hh.n)
         b["mean_assets"][t] = hh.assets.mean()
-        b["asset_quantiles"][t] = weighted_quantiles(hh.assets, ones, QUANTILES)
+        b["asset_quantiles"][t] = np.quantile(hh.assets, QUANTILES, method="hazen")
         b["above_threshold_share"][t] = np.mean(hh.assets > world.assets.threshold)
         b["mean_savings"][t] = hh.savings.mean()
         w = hh.size.astype(np.float64)
@@ -134,9 +133,12 @@ class Recorder:
         return ds
 
 
-def _share(flag: np.ndarray, w: np.ndarray, mask: np.ndarray) -> float:  # type: ignore[type-arg]
-    mass = w[mask].sum()
-    return float(np.dot(w[mask], flag[mask]) / mass) if mass > 0 else float("nan")
+def _shares(flag: np.ndarray, w: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:  # type: ignore[type-arg]
+    """Weighted share of ``flag`` within each of ``k`` groups (NaN for an empty group)."""
+    mass = np.bincount(group, weights=w, minlength=k)
+    hits = np.bincount(group, weights=w * flag, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(mass > 0, hits / np.where(mass > 0, mass, 1.0), np.nan)
 
 
 def provenance(model: GraduationModel) -> dict[str, Any]:

@@ -11,20 +11,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.metrics import weighted_deciles
 from simulation.policy import RegistryRules
 
 __all__ = ["Registry", "weighted_deciles"]
-
-
-def weighted_deciles(score: NDArray[np.float64], weight: NDArray[np.float64]) -> NDArray[np.int8]:
-    """Decile (1..10) of each observation in the weighted distribution of ``score``."""
-    order = np.argsort(score, kind="stable")
-    ws = weight[order]
-    cw = np.cumsum(ws)
-    mid = (cw - ws / 2) / cw[-1]
-    out = np.empty(score.shape[0], dtype=np.int8)
-    out[order] = np.minimum((mid * 10).astype(np.int8), 9) + 1
-    return out
 
 
 class Registry:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import MEMBER_SLOTS, HouseholdState
+from simulation.households import MEMBER_SLOTS, HouseholdState, row_count
 from simulation.params import Demography
 
 __all__ = ["demography_step", "monthly_mortality", "reference_demography"]
@@ -30,11 +30,27 @@ def monthly_mortality(d: Demography) -> NDArray[np.float64]:
     return -np.expm1(-d.mortality_a * np.exp(d.mortality_b * years) / 12.0)
 
 
-def _pick_slot(hazard: NDArray[np.float64], u: NDArray[np.float64]) -> NDArray[np.intp]:
-    """Slot whose cumulative hazard first exceeds ``u``; -1 where ``u`` exceeds the total."""
-    cum = np.cumsum(hazard, axis=1)
-    slot = (cum <= u[:, None]).sum(axis=1)
-    return np.where(slot < MEMBER_SLOTS, slot, -1)
+def _by_month(q_table: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Monthly death probability indexed by ``age_in_months + 1`` (index 0: an empty slot)."""
+    months = np.arange(MAX_AGE_YEARS * 12 + 12)
+    return np.concatenate(([0.0], q_table[np.minimum(months // 12, MAX_AGE_YEARS)]))
+
+
+def _pick_slot(
+    hazard: NDArray[np.float64], u: NDArray[np.float64], total: NDArray[np.float64]
+) -> NDArray[np.intp]:
+    """Slot whose cumulative hazard first exceeds ``u``; -1 where ``u`` exceeds the total.
+
+    ``total`` is the row sum of ``hazard``; only rows with ``u`` below it (with a margin for
+    rounding, so none is missed) are resolved exactly with a sequential cumulative sum.
+    """
+    out = np.full(u.shape[0], -1, dtype=np.intp)
+    rows = np.flatnonzero(u < total * (1.0 + 1e-9))
+    if rows.size:
+        cum = np.cumsum(hazard[rows], axis=1)
+        slot = (cum <= u[rows, None]).sum(axis=1)
+        out[rows] = np.where(slot < MEMBER_SLOTS, slot, -1)
+    return out
 
 
 def _remove(state: HouseholdState, slot: NDArray[np.intp]) -> None:
@@ -55,25 +71,24 @@ def demography_step(
     of a household neither dies nor leaves (households are conserved).
     """
     age = state.age
-    occupied = age >= 0
-    age += occupied.astype(np.int16)
-    alone = (state.size <= 1)[:, None]
-
-    years = np.minimum(age // 12, MAX_AGE_YEARS)
-    death_h = np.where(occupied & ~alone, q_table[years], 0.0)
-    dead = _pick_slot(death_h, draws["mortality"])
+    age += (age >= 0).astype(np.int16)
+    q_month = _by_month(q_table)
+    death_h = q_month[np.minimum(age + 1, q_month.shape[0] - 1)]
+    death_h[state.size <= 1] = 0.0
+    dead = _pick_slot(death_h, draws["mortality"], death_h @ np.ones(MEMBER_SLOTS))
     _remove(state, dead)
     state.pregnant[dead == 1] = 0  # the partner died
 
-    alone = ((age >= 0).sum(axis=1) <= 1)[:, None]  # after this month's deaths
-    leave_h = (age >= d.leave_home_age * 12) & (age < 60 * 12) & ~alone
-    leave_h[:, :2] = False
-    gone = _pick_slot(np.where(leave_h, d.leave_home_hazard, 0.0), draws["leave_home"])
+    alone = (row_count(age >= 0) <= 1)[:, None]  # after this month's deaths
+    leave = (age >= d.leave_home_age * 12) & (age < 60 * 12) & ~alone
+    leave[:, :2] = False
+    total = row_count(leave) * d.leave_home_hazard
+    gone = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), draws["leave_home"], total)
     _remove(state, gone)
 
     _births(state, d, draws["newborn"])
     _conceptions(state, d, draws["conception"])
-    state.size[:] = (state.age >= 0).sum(axis=1)
+    state.size[:] = row_count(state.age >= 0)
 
 
 def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]) -> None:
@@ -92,7 +107,7 @@ def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -
     partner = state.age[:, 1]
     lo, hi = d.fertile_age
     fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant == 0)
-    children = ((state.age >= 0) & (state.age < 18 * 12)).sum(axis=1)
+    children = row_count((state.age >= 0) & (state.age < 18 * 12))
     at_risk = fertile & (children < d.max_children)
     state.pregnant[at_risk & (u < d.conception_hazard)] = 1
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import HouseholdState, age_band_mask
+from simulation.households import HouseholdState, age_band_mask, row_count
 from simulation.params import Assets, Income
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ __all__ = ["earners", "income_step", "reference_income", "total_income"]
 
 def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
     """Effective number of earners per household (1 + extra weight per extra worker)."""
-    working = (age_band_mask(state.age, *inc.working_age) & ~state.disabled).sum(axis=1)
+    working = row_count(age_band_mask(state.age, *inc.working_age) & ~state.disabled)
     return np.where(working > 0, 1.0 + inc.extra_earner_weight * (working - 1), 0.0)
 
 
