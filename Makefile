@@ -20,6 +20,11 @@ run: $(STAMP)
 	$(VENV)/bin/graduasi experiment=compare_2025 progress=false
 	$(VENV)/bin/graduasi-report outputs/compare_2025 --baseline baseline_2025
 
+# The benchmark suite (not part of make test): figures next to their targets, recorded in
+# benchmarks/results.json; benchmarks/README.md holds the table.
+bench: $(STAMP)
+	$(PY) -m benchmarks.bench
+
 counterfactual: $(STAMP)
 	$(PY) -m experiments.counterfactual
 

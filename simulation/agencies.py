@@ -19,10 +19,10 @@ from numpy.typing import NDArray
 from simulation.empowerment import Credit, Package, Training
 from simulation.graduation import ENROLLED, GRADUATED, RELAPSED, SUSTAINED, GraduationTracker
 from simulation.mechanisms.income import total_income
+from simulation.metrics import weighted_deciles
 from simulation.network import contributor_neighbours, village_network
 from simulation.policy import Agency as AgencySpec
 from simulation.programmes import PKH, Cash, HealthCover, ProgrammeRuntime, Rehab
-from simulation.metrics import weighted_deciles
 from simulation.registry import Registry
 
 if TYPE_CHECKING:

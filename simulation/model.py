@@ -69,8 +69,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.n_villages = int(self.households.village.max()) + 1
         self._mortality = monthly_mortality(world.demography)
         self._rice_left = 0
-        for i in range(self.households.n):
-            Household(self, i)
+        self._household_agents = False
         self.recorder = Recorder(self)
         self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
@@ -89,6 +88,30 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
             self._prepare_month()
             self._households_vectorised()
         self.month = 0
+
+    # -- household agents, created when first looked at ----------------------------------
+    def _ensure_household_agents(self) -> None:
+        """Create the ``Household`` agents (one per row) the first time anyone asks for agents.
+
+        The monthly mechanisms never need them, so a run that nobody inspects does not pay for
+        a million Mesa agents; a notebook, the dashboard or the reference step gets them all.
+        """
+        if not self.__dict__.get("_household_agents", True):
+            self._household_agents = True
+            for i in range(self.households.n):
+                Household(self, i)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (households and agencies), as Mesa's ``Model.agents``."""
+        self._ensure_household_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type[mesa.Agent], mesa.agent.AgentSet]:
+        """Agents by type, as Mesa's ``Model.agents_by_type``."""
+        self._ensure_household_agents()
+        return super().agents_by_type  # type: ignore[no-any-return]
 
     # -- the month ------------------------------------------------------------------------
     def step(self) -> None:

@@ -66,8 +66,8 @@ class PolicyRecorder:
         b["sustained_graduations"][t] = tr.sustained * w
         b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
         b["contributors"][t] = rt.contributor.sum() * w
-        hh = model.households
-        bottom40 = model.true_decile <= 4
+        assert model.true_decile is not None  # set by the household recorder just before
+        bottom40: NDArray[np.bool_] = np.asarray(model.true_decile <= 4)
         b["inclusion_error"][t] = (kpm & ~bottom40).sum() / max(kpm.sum(), 1)
         b["exclusion_error"][t] = (bottom40 & ~kpm).sum() / max(bottom40.sum(), 1)
         b["monitoring_cost"][t] = rt.monitoring_paid * w

@@ -27,16 +27,14 @@ __all__ = ["PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "pkh_annua
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
 
-#: Share of this year's remaining commitments held back for benefit growth within the year
-#: (families gain PKH components as children are born or move up a school level). Assumption.
-CONTINGENCY = 0.05
-
 
 class ProgrammeRuntime:
     """State and generic monthly cycle of one programme; kinds override the hooks."""
 
     #: months after completing before a household may enrol again (fixed-term programmes)
     cooldown = 0
+    #: share of commitments held back for cost growth within the year (assumption)
+    contingency = 0.0
 
     def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
         self.spec, self.rt = spec, rt
@@ -132,14 +130,13 @@ class ProgrammeRuntime:
             self.rt.enrolled_in(self, take)
 
     def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
-        """The ``k`` candidates served first: priority, then registry score (poorest first)."""
+        """Return the ``k`` candidates served first: priority, then registry score (poorest)."""
         score = self.rt.scores(self)[cand]
         priority = self.rt.priority(self, month)[cand]
         if k < cand.size:  # select the k first without sorting everyone
             key = np.where(priority, score - 1e9, score)
-            cand, score, priority = (
-                a[np.argpartition(key, k - 1)[:k]] for a in (cand, score, priority)
-            )
+            first = np.argpartition(key, k - 1)[:k]
+            cand, score, priority = cand[first], score[first], priority[first]
         return cand[np.lexsort((cand, score, ~priority))]
 
     def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
@@ -148,9 +145,9 @@ class ProgrammeRuntime:
         Two limits: what is left this year must cover the rest of the year for everyone
         enrolled plus the newcomers' one-off costs; and the annual cost of the caseload must fit
         in the year's allocation, so enrolments late in a year do not overrun the next.
-        Both hold back ``CONTINGENCY`` for benefit growth within the year.
+        Both hold back ``contingency`` for cost growth within the year.
         """
-        cost = self.monthly_cost(month) * (1.0 + CONTINGENCY)
+        cost = self.monthly_cost(month) * (1.0 + self.contingency)
         months_left = 12 - month % 12
         acc = self.ledger.current
         free_now = self.ledger.remaining - float(cost[self.enrolled].sum()) * months_left
@@ -201,6 +198,8 @@ def pkh_annual_benefit(counts: NDArray[np.int16], rules: Programme) -> F8:
 class PKH(ProgrammeRuntime):
     """Conditional cash transfer by family composition, paid every ``payment_interval``."""
 
+    contingency = 0.05  # families gain components as children are born or change school level
+
     def annual(self) -> F8:
         """Annual benefit each family would receive now (Rp/year), computed once a month."""
         month = self.rt.model.month
@@ -226,7 +225,8 @@ class PKH(ProgrammeRuntime):
         return self.annual() * np.maximum(months, 0) / 12.0
 
     def apply(self, paid: B1, due: F8) -> None:
-        self.rt.model.households.transfer_income[paid] += due[paid]
+        income = self.rt.model.households.transfer_income
+        np.add(income, due, out=income, where=paid)
 
 
 class Cash(ProgrammeRuntime):
@@ -253,11 +253,14 @@ class Cash(ProgrammeRuntime):
         return self.monthly_cost(month)
 
     def apply(self, paid: B1, due: F8) -> None:
-        self.rt.model.households.transfer_income[paid] += due[paid]
+        income = self.rt.model.households.transfer_income
+        np.add(income, due, out=income, where=paid)
 
 
 class HealthCover(ProgrammeRuntime):
     """PBI-JKN: premiums per person; covered households pay part of a health cost."""
+
+    contingency = 0.01  # premiums follow household size (births)
 
     def monthly_cost(self, month: int) -> F8:
         assert self.spec.health_cover is not None
@@ -272,7 +275,7 @@ class HealthCover(ProgrammeRuntime):
 
     def apply(self, paid: B1, due: F8) -> None:
         assert self.spec.health_cover is not None
-        self.rt.env.uncovered[paid] = 1.0 - self.spec.health_cover.cover_share
+        np.copyto(self.rt.env.uncovered, 1.0 - self.spec.health_cover.cover_share, where=paid)
 
 
 class Rehab(ProgrammeRuntime):
@@ -296,4 +299,4 @@ class Rehab(ProgrammeRuntime):
 
     def apply(self, paid: B1, due: F8) -> None:
         assert self.spec.rehab is not None
-        self.rt.env.care_relief[paid] = self.spec.rehab.relief
+        np.copyto(self.rt.env.care_relief, self.spec.rehab.relief, where=paid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.metrics import weighted_deciles
+from simulation.metrics import order_nonnegative, weighted_deciles
 from simulation.policy import RegistryRules
 
 __all__ = ["Registry", "weighted_deciles"]
@@ -41,6 +41,8 @@ class Registry:
     ) -> None:
         """Record new proxy scores and deciles on list ``which`` from standard-normal ``noise``."""
         sigma = self.rules.noise if which == "shared" else self.rules.own_noise
-        self.score[which] = np.log(np.maximum(consumption_pc, 1.0)) + sigma * noise
-        self.decile[which] = weighted_deciles(self.score[which], persons)
+        score = np.log(np.maximum(consumption_pc, 1.0)) + sigma * noise
+        self.score[which] = score
+        order = order_nonnegative(score - score.min())  # the same order, a faster sort
+        self.decile[which] = weighted_deciles(score, persons, order)
         self.refreshed[which] = month

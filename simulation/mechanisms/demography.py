@@ -82,7 +82,7 @@ def demography_step(
     alone = (row_count(age >= 0) <= 1)[:, None]  # after this month's deaths
     leave = (age >= d.leave_home_age * 12) & (age < 60 * 12) & ~alone
     leave[:, :2] = False
-    total = row_count(leave) * d.leave_home_hazard
+    total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
     gone = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), draws["leave_home"], total)
     _remove(state, gone)
 

@@ -1,0 +1,225 @@
+"""Graduasi benchmark suite: ratios measured in one process, recorded to JSON and a table.
+
+Run with ``make bench`` (or ``python -m benchmarks.bench``; ``--smoke`` for a tiny, untimed
+check used by the tests). Each figure is printed next to its target:
+
+1. the floor: ``B`` = 160 bytes / numpy copy bandwidth, ``G`` = one standard-normal draw;
+2. the full monthly step (all mechanisms, agencies, recording) in ns per household at 10k,
+   100k and 1M households, against ``8 * (B + G)`` at 1M;
+3. the per-agent reference step against the vectorised step on the same population (>= 100x);
+4. peak memory per household at 1M, household agents included (<= 1 KB);
+5. household-agent creation as a share of a 60-month run at 100k households (<= 10%);
+6. a sweep of 8 jobs on the joblib launcher with 1 and 2 workers: parallel efficiency
+   (>= 85%) and launcher overhead (<= 5% of the sweep).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _params(households: int, months: int, burn_in: int = 0) -> Any:
+    from scenarios import load_params
+
+    return load_params(
+        "baseline_2025",
+        {"world.population.households": households, "run.months": months,
+         "run.burn_in_months": burn_in},
+    )  # fmt: skip
+
+
+def floor(size: int = 2**25, reps: int = 7) -> dict[str, float]:
+    """Copy bandwidth (GB/s), B (ns per 160 B) and G (ns per normal draw), medians."""
+    src, dst = np.ones(size), np.empty(size)
+    rng = np.random.default_rng(0)
+    bw, g = [], []
+    for _ in range(reps):
+        t = time.perf_counter()
+        np.copyto(dst, src)
+        bw.append(2 * 8 * size / (time.perf_counter() - t))  # read + write
+        t = time.perf_counter()
+        rng.standard_normal(out=dst)
+        g.append((time.perf_counter() - t) / size * 1e9)
+    gbs = float(np.median(bw)) / 1e9
+    return {"bandwidth_GBps": gbs, "B_ns": 160 / gbs, "G_ns": float(np.median(g))}
+
+
+def step_cost(households: int, months: int = 6, warm: int = 2) -> dict[str, float]:
+    """Median ns per household of a full monthly step of the 2025 baseline."""
+    from simulation import GraduationModel
+
+    model = GraduationModel(_params(households, months + warm))
+    for _ in range(warm):
+        model.step()
+    times = []
+    for _ in range(months):
+        t = time.perf_counter()
+        model.step()
+        times.append(time.perf_counter() - t)
+    return {
+        "households": households,
+        "ns_per_household": float(np.median(times)) / households * 1e9,
+    }
+
+
+def reference_ratio(households: int = 2000, months: int = 2) -> dict[str, float]:
+    """Per-agent reference step time over vectorised step time on the same population."""
+    from simulation import GraduationModel, Household
+
+    p = _params(households, 2 * months + 1)
+    model = GraduationModel(p)
+    _ = model.agents_by_type[Household]  # create the agents outside the timing
+    model.step()
+    t = time.perf_counter()
+    for _ in range(months):
+        model.step()
+    fast = (time.perf_counter() - t) / months
+    t = time.perf_counter()
+    for _ in range(months):
+        model.step_reference()
+    slow = (time.perf_counter() - t) / months
+    return {
+        "households": households,
+        "vectorised_s": fast,
+        "reference_s": slow,
+        "ratio": slow / fast,
+    }
+
+
+def _memory_child(households: int) -> None:
+    """(In a fresh process) peak RSS growth per household with agents, after 3 months."""
+    from simulation import GraduationModel, Household
+
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    model = GraduationModel(_params(households, 3))
+    _ = model.agents_by_type[Household]
+    for _ in range(3):
+        model.step()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"households": households, "bytes_per_household": (peak - base) / households,
+                      "peak_MB": peak / 2**20, "base_MB": base / 2**20}))  # fmt: skip
+
+
+def memory(households: int) -> dict[str, float]:
+    """Peak memory per household measured in a fresh process."""
+    code = f"from benchmarks.bench import _memory_child; _memory_child({households})"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                         check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def creation_share(households: int, months: int = 60) -> dict[str, float]:
+    """Time to create the household agents over the time of a whole run of ``months``."""
+    from simulation import GraduationModel, Household
+
+    p = _params(households, months, burn_in=36)
+    t = time.perf_counter()
+    model = GraduationModel(p)
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    _ = model.agents_by_type[Household]
+    create = time.perf_counter() - t
+    t = time.perf_counter()
+    model.run_model()
+    run = time.perf_counter() - t
+    total = build + create + run
+    return {"households": households, "create_s": create, "run_s": total, "share": create / total}
+
+
+def sweep(jobs: int = 8, households: int = 20000, months: int = 60) -> dict[str, float]:
+    """Wall time of a sweep of ``jobs`` jobs with 1 and 2 joblib workers, and its overhead."""
+    out: dict[str, float] = {"jobs": jobs, "households": households}
+    seeds = ",".join(str(s) for s in range(jobs))
+    for workers in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "experiments.app", "-m", f"run.seed={seeds}",
+                   f"population.households={households}", f"run.months={months}",
+                   "progress=false", f"hydra.launcher.n_jobs={workers}",
+                   f"hydra.sweep.dir={tmp}/sw"]  # fmt: skip
+            t = time.perf_counter()
+            subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)
+            out[f"wall_{workers}_s"] = time.perf_counter() - t
+    # the same jobs' compute, in this process: what the sweep would cost with no launcher
+    from simulation import run
+
+    t = time.perf_counter()
+    for s in range(jobs):
+        p = _params(households, months, burn_in=36)
+        import dataclasses
+
+        run(dataclasses.replace(p, run=dataclasses.replace(p.run, seed=s)))
+    compute = time.perf_counter() - t
+    out["compute_s"] = compute
+    out["efficiency"] = out["wall_1_s"] / (2 * out["wall_2_s"])
+    out["overhead_share"] = (out["wall_1_s"] - compute) / out["wall_1_s"]
+    return out
+
+
+TARGETS = {
+    "step_1M_over_floor": ("<=", 8.0),
+    "reference_ratio": (">=", 100.0),
+    "bytes_per_household_1M": ("<=", 1024.0),
+    "creation_share_100k": ("<=", 0.10),
+    "sweep_efficiency": (">=", 0.85),
+    "sweep_overhead_share": ("<=", 0.05),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the suite, print each figure beside its target, write results.json and a table."""
+    ap = argparse.ArgumentParser(prog="bench")
+    ap.add_argument("--smoke", action="store_true", help="tiny sizes; checks the code runs")
+    args = ap.parse_args(argv)
+    small = args.smoke
+    sizes = (500, 1000, 2000) if small else (10_000, 100_000, 1_000_000)
+    res: dict[str, Any] = {"machine": platform.platform(), "cores": os.cpu_count()}
+    res["floor"] = floor(2**16 if small else 2**25)
+    res["steps"] = [step_cost(n, months=2 if small else 6) for n in sizes]
+    res["reference"] = reference_ratio(200 if small else 20_000, months=1)
+    res["memory"] = memory(sizes[-1])
+    res["creation"] = creation_share(sizes[1], months=6 if small else 60)
+    res["sweep"] = sweep(jobs=2 if small else 8, households=300 if small else 20000,
+                         months=6 if small else 60)  # fmt: skip
+    f = res["floor"]
+    figures = {
+        "step_1M_over_floor": res["steps"][-1]["ns_per_household"] / (f["B_ns"] + f["G_ns"]),
+        "reference_ratio": res["reference"]["ratio"],
+        "bytes_per_household_1M": res["memory"]["bytes_per_household"],
+        "creation_share_100k": res["creation"]["share"],
+        "sweep_efficiency": res["sweep"]["efficiency"],
+        "sweep_overhead_share": res["sweep"]["overhead_share"],
+    }
+    res["figures"] = figures
+    res["targets"] = {k: {"op": op, "target": v, "value": figures[k],
+                          "holds": figures[k] <= v if op == "<=" else figures[k] >= v}
+                      for k, (op, v) in TARGETS.items()}  # fmt: skip
+    bw, b_ns, g_ns = f["bandwidth_GBps"], f["B_ns"], f["G_ns"]
+    print(f"floor: bandwidth {bw:.1f} GB/s, B {b_ns:.2f} ns, G {g_ns:.2f} ns")
+    for s in res["steps"]:
+        n, ns = s["households"], s["ns_per_household"]
+        print(f"full step at {n:>9,} households: {ns:8.1f} ns/household")
+    for k, t in res["targets"].items():
+        mark = "OK  " if t["holds"] else "MISS"
+        print(f"[{mark}] {k:26s} {t['value']:10.3f}   target {t['op']} {t['target']}")
+    if not small:
+        (HERE / "results.json").write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
