@@ -1,9 +1,9 @@
 """The ``graduasi`` command: one Hydra job runs the replicates of one scenario.
 
 Each job validates its parameters before anything runs, skips itself when a result with the
-same configuration hash already exists in the sweep (so an interrupted sweep resumes), and
-writes its NetCDF atomically (a temporary file renamed into place): a failed job never leaves a
-half-written result.
+same configuration hash already exists in the sweep (its file name ends with the hash, so an
+interrupted sweep resumes without opening any file), and writes its NetCDF atomically (a
+temporary file renamed into place): a failed job never leaves a half-written result.
 """
 
 from __future__ import annotations
@@ -66,16 +66,8 @@ def write_atomic(ds: xr.Dataset, path: Path) -> None:
 
 
 def _finished(root: Path, digest: str) -> Path | None:
-    for path in root.rglob("*.nc"):
-        if path.name.startswith("."):
-            continue
-        try:
-            with xr.open_dataset(path, engine="h5netcdf") as ds:
-                if ds.attrs.get("config_hash") == digest:
-                    return path
-        except (OSError, ValueError):
-            continue
-    return None
+    """Return a finished result of this configuration under ``root`` (found by file name)."""
+    return next(iter(sorted(root.rglob(f"*-{digest}.nc"))), None)
 
 
 def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
@@ -96,7 +88,7 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
         code_fingerprint=code_fingerprint(),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / cfg.output
+    path = out_dir / f"{cfg.output}-{digest}.nc"
     write_atomic(ds, path)
     log.info("wrote %s (%s, replicates %s)", path, cfg.scenario, reps)
     return path

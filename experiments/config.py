@@ -70,7 +70,7 @@ GraduasiConfig = dataclasses.make_dataclass(
         *[(name, t, field(default_factory=t)) for name, t in _SECTIONS.items()],
         # run only this replicate (one job per replicate, e.g. on a cluster)
         ("replicate", Optional[int], field(default=None)),  # noqa: UP045
-        ("output", str, field(default="result.nc")),
+        ("output", str, field(default="result")),  # file stem: <output>-<config hash>.nc
         ("progress", bool, field(default=True)),
     ],
 )

@@ -36,17 +36,17 @@ def village_network(
     size = sizes[village[order]]
     pos = np.arange(n) - start
     rows, cols = [], []
+    keep = size > 1
     for _ in range(degree):
         offset = 1 + (rng.random(n) * np.maximum(size - 1, 1)).astype(np.int64)
         partner = start + (pos + offset) % size
-        keep = size > 1
-        rows.append(order[keep])
-        cols.append(order[partner[keep]])
-    r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
-    adj = sp.coo_array((np.ones(r.shape[0]), (r, c)), shape=(n, n)).tocsr()
-    adj = adj + adj.T
-    adj.data[:] = 1.0
+        rows.append(order[keep].astype(np.int32))
+        cols.append(order[partner[keep]].astype(np.int32))
+    r = np.concatenate(rows + cols) if rows else np.zeros(0, np.int32)  # both directions
+    c = np.concatenate(cols + rows) if rows else np.zeros(0, np.int32)
+    ones = np.ones(r.shape[0], dtype=np.float32)
+    adj = sp.csr_array((ones, (r, c)), shape=(n, n))  # duplicates are summed ...
+    adj.data[:] = 1.0  # ... and set back to one link
     return adj
 
 
@@ -54,5 +54,5 @@ def contributor_neighbours(
     adj: sp.csr_array, contributor: NDArray[np.bool_], cap: int
 ) -> NDArray[np.float64]:
     """Count each household's contributor neighbours, capped at ``cap``."""
-    count = adj @ contributor.astype(np.float64)
+    count = adj @ contributor.astype(np.float32)
     return np.minimum(np.asarray(count, dtype=np.float64), float(cap))

@@ -94,7 +94,7 @@ def test_sweep_equals_direct_library_calls(sweep: Path) -> None:
 
 def test_collect_does_not_depend_on_job_order(sweep: Path, tmp_path: Path) -> None:
     shuffled = tmp_path / "shuffled"
-    for i, path in enumerate(sorted(sweep.rglob("result.nc"), reverse=True)):
+    for i, path in enumerate(sorted(sweep.rglob("result-*.nc"), reverse=True)):
         target = shuffled / f"job_{i}" / "result.nc"
         target.parent.mkdir(parents=True)
         shutil.copy(path, target)
@@ -102,12 +102,12 @@ def test_collect_does_not_depend_on_job_order(sweep: Path, tmp_path: Path) -> No
 
 
 def test_rerun_skips_finished_jobs(sweep: Path) -> None:
-    before = {p: p.stat().st_mtime_ns for p in sweep.rglob("result.nc")}
+    before = {p: p.stat().st_mtime_ns for p in sweep.rglob("result-*.nc")}
     res = graduasi("-m", "scenario=baseline_2025,aid_only", *SMALL,
                    f"hydra.sweep.dir={sweep}", cwd=sweep.parent)  # fmt: skip
     assert res.returncode == 0
     assert (res.stdout + res.stderr).count("skipping") == 2
-    assert before == {p: p.stat().st_mtime_ns for p in sweep.rglob("result.nc")}
+    assert before == {p: p.stat().st_mtime_ns for p in sweep.rglob("result-*.nc")}
 
 
 def test_report_writes_figures_and_tables(sweep: Path, tmp_path: Path) -> None:
