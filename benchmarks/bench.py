@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     res["reference"] = reference_ratio(200 if small else 50_000, months=1)
     res["memory"] = memory(sizes[-1])
     res["creation"] = creation_share(sizes[1], months=6 if small else 60)
-    res["sweep"] = sweep(jobs=2 if small else 8, households=300 if small else 50_000,
+    res["sweep"] = sweep(jobs=2 if small else 8, households=300 if small else 100_000,
                          months=6 if small else 60)  # fmt: skip
     f = res["floor"]
     figures = {

@@ -101,6 +101,24 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
             for i in range(self.households.n):
                 Household(self, i)
 
+    def register_agent(self, agent: mesa.Agent) -> None:
+        """Register an agent with the model, as Mesa does, quicker for households.
+
+        Mesa's ``register_agent`` builds an f-string debug message for every agent even when
+        debug logging is off, about a quarter of the cost of creating a household agent. For
+        households the same three registrations are made without it (Mesa 3.x attributes;
+        anything else goes through Mesa's own method).
+        """
+        fast = isinstance(agent, Household) and all(
+            hasattr(self, a) for a in ("_agents", "_agents_by_type", "_all_agents")
+        )
+        if not fast or Household not in self._agents_by_type:
+            super().register_agent(agent)
+            return
+        self._agents[agent] = None
+        self._agents_by_type[Household].add(agent)
+        self._all_agents.add(agent)
+
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """All agents (households and agencies), as Mesa's ``Model.agents``."""

@@ -44,7 +44,7 @@ def village_network(
         cols.append(order[partner[keep]].astype(np.int32))
     r = np.concatenate(rows + cols) if rows else np.zeros(0, np.int32)  # both directions
     c = np.concatenate(cols + rows) if rows else np.zeros(0, np.int32)
-    ones = np.ones(r.shape[0], dtype=np.float32)
+    ones = np.ones(r.shape[0], dtype=np.int8)
     adj = sp.csr_array((ones, (r, c)), shape=(n, n))  # duplicates are summed ...
     adj.data[:] = 1.0  # ... and set back to one link
     return adj

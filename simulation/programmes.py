@@ -42,8 +42,8 @@ class ProgrammeRuntime:
         n = rt.n
         self.enrolled = np.zeros(n, dtype=bool)
         self.ever = np.zeros(n, dtype=bool)
-        self.since = np.full(n, -1, dtype=np.int32)
-        self.completed = np.full(n, -(10**6), dtype=np.int32)  # month of the last completion
+        self.since = np.full(n, -1, dtype=np.int16)  # month of enrolment (months fit int16)
+        self.completed = np.full(n, -(2**15), dtype=np.int16)  # month of the last completion
         self.ledger = Ledger(spec.budget, rt.weight)
         self.capacity = int(spec.capacity / rt.weight)
         self.paid = 0.0  # Rp paid this month (sample)
@@ -104,7 +104,7 @@ class ProgrammeRuntime:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
         decile = self.rt.deciles(self)
         ok = (decile <= self.spec.max_decile) & self.eligible_extra(month) & ~self.enrolled
-        ok &= month - self.completed >= self.cooldown  # fixed-term places rotate
+        ok &= month - self.completed.astype(np.int32) >= self.cooldown  # fixed-term rotate
         ok &= self.rt.allowed(self, month)
         return ok
 

@@ -141,3 +141,16 @@ def test_stepping_past_the_end_is_an_error(params: Params) -> None:
 
 def test_params_round_trip(params: Params) -> None:
     assert from_dict(Params, to_dict(params)) == params
+
+
+def test_household_agents_are_registered_like_any_mesa_agent(params: Params) -> None:
+    """Regression: the quick registration of households must match Mesa's bookkeeping."""
+    model = GraduationModel(params)
+    households = list(model.agents_by_type[Household])
+    ids = [h.unique_id for h in households]
+    assert len(set(ids)) == len(ids) == params.world.population.households
+    assert all(h.model is model and h.pos is None for h in households)
+    assert len(model.agents) == len(households) + len(params.policy.agencies)
+    assert all(h in model.agents for h in households[:50])
+    households[3].remove()  # Mesa's own deregistration works on them
+    assert len(model.agents_by_type[Household]) == len(households) - 1
