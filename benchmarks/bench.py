@@ -16,6 +16,7 @@ check used by the tests). Each figure is printed next to its target:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -153,19 +154,22 @@ def creation_share(households: int, months: int = 60) -> dict[str, float]:
     return {"households": households, "create_s": create, "run_s": total, "share": create / total}
 
 
-def sweep(jobs: int = 8, households: int = 20000, months: int = 60) -> dict[str, float]:
+def sweep(
+    jobs: int = 8, households: int = 20000, months: int = 60, replicates: int = 1
+) -> dict[str, float]:
     """Wall time of a sweep of ``jobs`` jobs with 1 and 2 joblib workers, and its overhead.
 
     Overhead is the share of the one-worker sweep not spent computing the same runs in this
     warm process: process start and imports, Hydra composition and job set-up, and writing the
     results.
     """
-    out: dict[str, float] = {"jobs": jobs, "households": households}
+    out: dict[str, float] = {"jobs": jobs, "households": households, "replicates": replicates}
     seeds = ",".join(str(s) for s in range(jobs))
     for workers in (1, 2):
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [sys.executable, "-m", "experiments.app", "-m", f"run.seed={seeds}",
                    f"population.households={households}", f"run.months={months}",
+                   f"run.replicates={replicates}",
                    "progress=false", f"hydra.launcher.n_jobs={workers}",
                    f"hydra.sweep.dir={tmp}/sw"]  # fmt: skip
             t = time.perf_counter()
@@ -177,9 +181,7 @@ def sweep(jobs: int = 8, households: int = 20000, months: int = 60) -> dict[str,
     t = time.perf_counter()
     for s in range(jobs):
         p = _params(households, months, burn_in=36)
-        import dataclasses
-
-        run(dataclasses.replace(p, run=dataclasses.replace(p.run, seed=s)))
+        run(dataclasses.replace(p, run=dataclasses.replace(p.run, seed=s, replicates=replicates)))
     compute = time.perf_counter() - t
     out["compute_s"] = compute
     out["efficiency"] = out["wall_1_s"] / (2 * out["wall_2_s"])
@@ -211,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     res["memory"] = memory(sizes[-1])
     res["creation"] = creation_share(sizes[1], months=6 if small else 60)
     res["sweep"] = sweep(jobs=2 if small else 8, households=300 if small else 100_000,
-                         months=6 if small else 60)  # fmt: skip
+                         months=6 if small else 60, replicates=1 if small else 4)  # fmt: skip
     f = res["floor"]
     figures = {
         "step_1M_over_floor": res["steps"][-1]["ns_per_household"] / (f["B_ns"] + f["G_ns"]),

@@ -41,10 +41,10 @@ class Package(ProgrammeRuntime):
         assert self.spec.package is not None
         return self.spec.package.asset_grant
 
-    def monthly_cost(self, month: int) -> F8:
+    def monthly_cost(self, month: int) -> float:
         assert self.spec.package is not None
         r = self.spec.package
-        return np.full(self.rt.n, r.coaching_cost + r.consumption_support)
+        return r.coaching_cost + r.consumption_support
 
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
         assert self.spec.package is not None
@@ -70,10 +70,10 @@ class Package(ProgrammeRuntime):
         support = np.where(self.months_in(month) < r.support_months, r.consumption_support, 0.0)
         return r.coaching_cost + support
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         assert self.spec.package is not None
         r, model = self.spec.package, self.rt.model
-        support = np.maximum(due - r.coaching_cost, 0.0)
+        support = np.broadcast_to(np.maximum(np.asarray(due) - r.coaching_cost, 0.0), paid.shape)
         model.households.transfer_income[paid] += support[paid]
         cut = model.params.world.assets.threshold * (1.0 - r.coaching_threshold_cut)
         self.rt.env.threshold[paid] = np.minimum(self.rt.env.threshold[paid], cut)
@@ -86,9 +86,9 @@ class Training(ProgrammeRuntime):
         hh = self.rt.model.households
         return (earners(hh, self.rt.model.params.world.income) > 0) & ~self.ever
 
-    def monthly_cost(self, month: int) -> F8:
+    def monthly_cost(self, month: int) -> float:
         assert self.spec.training is not None
-        return np.full(self.rt.n, self.spec.training.cost)
+        return self.spec.training.cost
 
     def completes(self, month: int) -> B1:
         assert self.spec.training is not None
@@ -98,7 +98,7 @@ class Training(ProgrammeRuntime):
         assert self.spec.training is not None
         self.rt.model.households.skill[idx] *= 1.0 + self.spec.training.skill_gain
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int) -> F8 | float:
         return self.monthly_cost(month)
 
 
@@ -130,8 +130,8 @@ class Credit(ProgrammeRuntime):
         assert self.spec.credit is not None
         return self.spec.credit.loan
 
-    def monthly_cost(self, month: int) -> F8:
-        return np.zeros(self.rt.n)
+    def monthly_cost(self, month: int) -> float:
+        return 0.0
 
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
         assert self.spec.credit is not None
@@ -170,5 +170,5 @@ class Credit(ProgrammeRuntime):
         hh = self.rt.model.households
         return (hh.debt <= 1e-6) | self.defaulted
 
-    def due(self, month: int) -> F8:
-        return np.zeros(self.rt.n)
+    def due(self, month: int) -> float:
+        return 0.0

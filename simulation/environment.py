@@ -16,6 +16,7 @@ from simulation.params import World
 __all__ = ["MonthEnvironment"]
 
 F8 = NDArray[np.float64]
+F4 = NDArray[np.float32]
 
 
 class MonthEnvironment:
@@ -54,8 +55,9 @@ class MonthEnvironment:
         self.minimum_wage: F8 = np.array([r.minimum_wage for r in world.regions])[hh.region]
         old = row_count(hh.age >= round(world.income.care_age * 12)) > 0
         self.care_need: NDArray[np.bool_] = old | (row_count(hh.disabled & (hh.age >= 0)) > 0)
-        self.uncovered: F8 = np.ones(n)
-        self.care_relief: F8 = np.zeros(n)
-        self.return_factor: F8 = np.ones(n)
-        self.finding_boost: F8 = np.zeros(n)
+        # levers in single precision (they are shares and small factors): less memory
+        self.uncovered: F4 = np.ones(n, dtype=np.float32)
+        self.care_relief: F4 = np.zeros(n, dtype=np.float32)
+        self.return_factor: F4 = np.ones(n, dtype=np.float32)
+        self.finding_boost: F4 = np.zeros(n, dtype=np.float32)
         self.threshold: F8 = np.full(n, world.assets.threshold)

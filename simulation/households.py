@@ -131,7 +131,14 @@ class Household(mesa.Agent):  # type: ignore[misc]
 
     def __init__(self, model: GraduationModel, index: int) -> None:
         super().__init__(model)
-        self.index = index
+        first = model.__dict__.setdefault("_household_id0", self.unique_id - index)
+        if self.unique_id - first != index:  # households are created in row order, once
+            raise RuntimeError(f"household {index} created out of order")
+
+    @property
+    def index(self) -> int:
+        """Row of this household in the model's columns (not stored: saves memory per agent)."""
+        return int(self.unique_id - self.model._household_id0)
 
     def __getattr__(self, name: str) -> Any:
         state = self.__dict__.get("model") and self.model.households

@@ -19,6 +19,7 @@ their own random streams) so that incomes, savings and assets settle from the dr
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 
 import mesa
@@ -98,8 +99,18 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         """
         if not self.__dict__.get("_household_agents", True):
             self._household_agents = True
-            for i in range(self.households.n):
-                Household(self, i)
+            Household(self, 0)  # Mesa's own path creates the Household agent set
+            internals = ("_agents", "_agents_by_type", "_all_agents")
+            self._quick_register = all(hasattr(self, a) for a in internals)
+            frozen = gc.isenabled()
+            gc.disable()  # creating many objects triggers collections of the whole heap
+            try:
+                for i in range(1, self.households.n):
+                    Household(self, i)
+            finally:
+                self._quick_register = False
+                if frozen:
+                    gc.enable()
 
     def register_agent(self, agent: mesa.Agent) -> None:
         """Register an agent with the model, as Mesa does, quicker for households.
@@ -109,10 +120,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         households the same three registrations are made without it (Mesa 3.x attributes;
         anything else goes through Mesa's own method).
         """
-        fast = isinstance(agent, Household) and all(
-            hasattr(self, a) for a in ("_agents", "_agents_by_type", "_all_agents")
-        )
-        if not fast or Household not in self._agents_by_type:
+        if not (self.__dict__.get("_quick_register") and type(agent) is Household):
             super().register_agent(agent)
             return
         self._agents[agent] = None

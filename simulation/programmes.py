@@ -57,8 +57,11 @@ class ProgrammeRuntime:
         """Kind-specific eligibility on top of the registry decile."""
         return np.ones(self.rt.n, dtype=bool)
 
-    def monthly_cost(self, month: int) -> F8:
-        """Return the expected monthly cost of enrolling each household (Rp), for budgeting."""
+    def monthly_cost(self, month: int) -> F8 | float:
+        """Return the expected monthly cost of enrolling each household (Rp), for budgeting.
+
+        A float means the same cost for every household.
+        """
         raise NotImplementedError
 
     def one_off_cost(self) -> float:
@@ -75,11 +78,11 @@ class ProgrammeRuntime:
     def on_complete(self, idx: NDArray[np.intp]) -> None:
         """Apply what happens when households ``idx`` complete the programme."""
 
-    def due(self, month: int) -> F8:
-        """Payment due to each household this month (Rp), zero for households not enrolled."""
+    def due(self, month: int) -> F8 | float:
+        """Payment due to each household this month (Rp); a float: the same for every one."""
         raise NotImplementedError
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         """Give households ``paid`` their benefit ``due`` (Rp)."""
 
     # -- the monthly cycle ---------------------------------------------------------------
@@ -147,27 +150,40 @@ class ProgrammeRuntime:
         in the year's allocation, so enrolments late in a year do not overrun the next.
         Both hold back ``contingency`` for cost growth within the year.
         """
-        cost = self.monthly_cost(month) * (1.0 + self.contingency)
+        cost = self.monthly_cost(month)
+        scale = 1.0 + self.contingency
+        if np.ndim(cost) == 0:  # the same cost for every household
+            enrolled = float(cost) * scale * int(np.count_nonzero(self.enrolled))
+            new = np.full(cand.size, float(cost) * scale)
+        else:
+            enrolled = float(np.dot(self.enrolled, cost)) * scale
+            new = cost[cand] * scale  # type: ignore[index]
         months_left = 12 - month % 12
         acc = self.ledger.current
-        free_now = self.ledger.remaining - float(cost[self.enrolled].sum()) * months_left
-        free_year = acc.allocated - acc.overhead - float(cost[self.enrolled].sum()) * 12
-        now = np.cumsum(self.one_off_cost() + cost[cand] * months_left)
-        year = np.cumsum(cost[cand] * 12)
+        free_now = self.ledger.remaining - enrolled * months_left
+        free_year = acc.allocated - acc.overhead - enrolled * 12
+        now = np.cumsum(self.one_off_cost() + new * months_left)
+        year = np.cumsum(new * 12)
         return cand[(now <= free_now) & (year <= free_year)]
 
     def pay(self, month: int) -> None:
         """Pay what is due, in rank order while the ledger holds money, and apply it."""
-        due = np.where(self.enrolled, self.due(month), 0.0)
-        total = float(due.sum())
-        paid = due > 0
+        due = self.due(month)
+        if np.ndim(due) == 0:  # a flat benefit: no per-household arrays unless money is short
+            paid = self.enrolled if float(due) > 0 else np.zeros(self.rt.n, dtype=bool)
+            total = float(due) * int(np.count_nonzero(paid))
+        else:
+            due = np.where(self.enrolled, due, 0.0)
+            paid = due > 0
+            total = float(due.sum())
         if total > self.ledger.remaining:
+            each = np.broadcast_to(due, (self.rt.n,))
             idx = np.flatnonzero(paid)
             idx = idx[np.argsort(self.rt.scores(self)[idx], kind="stable")]
-            ok = idx[np.cumsum(due[idx]) <= self.ledger.remaining]
+            ok = idx[np.cumsum(each[idx]) <= self.ledger.remaining]
             paid = np.zeros(self.rt.n, dtype=bool)
             paid[ok] = True
-            total = float(due[ok].sum())
+            total = float(each[ok].sum())
         self.ledger.spend(total)
         self.paid += total
         self.apply(paid, due)
@@ -224,7 +240,7 @@ class PKH(ProgrammeRuntime):
         months = np.minimum(self.months_in(month) + 1, k)
         return self.annual() * np.maximum(months, 0) / 12.0
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         income = self.rt.model.households.transfer_income
         np.add(income, due, out=income, where=paid)
 
@@ -240,19 +256,19 @@ class Cash(ProgrammeRuntime):
             return earners(self.rt.model.households, self.rt.model.params.world.income) > 0
         return np.ones(self.rt.n, dtype=bool)
 
-    def monthly_cost(self, month: int) -> F8:
+    def monthly_cost(self, month: int) -> float:
         assert self.spec.cash is not None
-        return np.full(self.rt.n, self.spec.cash.benefit)
+        return self.spec.cash.benefit
 
     def completes(self, month: int) -> B1:
         assert self.spec.cash is not None
         d = self.spec.cash.duration
         return (self.months_in(month) >= d) if d > 0 else np.zeros(self.rt.n, dtype=bool)
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int) -> F8 | float:
         return self.monthly_cost(month)
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         income = self.rt.model.households.transfer_income
         np.add(income, due, out=income, where=paid)
 
@@ -270,10 +286,10 @@ class HealthCover(ProgrammeRuntime):
         """Recertification: a household leaves when its registry decile rises above the limit."""
         return self.rt.deciles(self) > self.spec.max_decile
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int) -> F8 | float:
         return self.monthly_cost(month)
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         assert self.spec.health_cover is not None
         np.copyto(self.rt.env.uncovered, 1.0 - self.spec.health_cover.cover_share, where=paid)
 
@@ -286,17 +302,17 @@ class Rehab(ProgrammeRuntime):
     def eligible_extra(self, month: int) -> B1:
         return self.rt.env.care_need.copy()
 
-    def monthly_cost(self, month: int) -> F8:
+    def monthly_cost(self, month: int) -> float:
         assert self.spec.rehab is not None
-        return np.full(self.rt.n, self.spec.rehab.cost)
+        return self.spec.rehab.cost
 
     def completes(self, month: int) -> B1:
         assert self.spec.rehab is not None
         return self.months_in(month) >= self.spec.rehab.duration
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int) -> F8 | float:
         return self.monthly_cost(month)
 
-    def apply(self, paid: B1, due: F8) -> None:
+    def apply(self, paid: B1, due: F8 | float) -> None:
         assert self.spec.rehab is not None
         np.copyto(self.rt.env.care_relief, self.spec.rehab.relief, where=paid)

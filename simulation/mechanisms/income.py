@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["earners", "income_step", "reference_income", "total_income"]
 
 
+def f64(x: NDArray[np.float32]) -> NDArray[np.float64]:
+    """Single-precision lever in double precision (arithmetic as in the scalar reference)."""
+    return x.astype(np.float64)
+
+
 def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
     """Effective number of earners per household (1 + extra weight per extra worker)."""
     working = row_count(age_band_mask(state.age, *inc.working_age) & ~state.disabled)
@@ -56,7 +61,7 @@ def income_step(
     n_earn = earners(state, inc)
     u = draws["employment"]
     state.employed[:] = (n_earn > 0) & np.where(
-        state.employed, u >= inc.job_separation, u < inc.job_finding + env.finding_boost
+        state.employed, u >= inc.job_separation, u < inc.job_finding + f64(env.finding_boost)
     )
     state.persistent *= inc.persistent_rho
     state.persistent += inc.persistent_sigma * draws["persistent"]
@@ -64,9 +69,9 @@ def income_step(
     st = inc.transitory_sigma
     shock = np.exp(state.persistent - v / 2 + st * draws["transitory"] - st * st / 2)
     work = np.where(state.employed, 1.0, inc.jobless_earnings) * (state.sick == 0)
-    work *= 1.0 - inc.care_burden * env.care_need * (1.0 - env.care_relief)
+    work *= 1.0 - inc.care_burden * env.care_need * (1.0 - f64(env.care_relief))
     state.wage_income[:] = env.wages[state.region] * state.skill * n_earn * work * shock
-    state.enterprise_income[:] = assets.enterprise_return * env.return_factor * state.assets
+    state.enterprise_income[:] = assets.enterprise_return * f64(env.return_factor) * state.assets
     state.kin_income[:] = np.where(n_earn > 0, 0.0, inc.kin_support * state.size)
 
 

@@ -33,7 +33,7 @@ def shocks_step(
     state: HouseholdState,
     s: Shocks,
     draws: dict[str, NDArray[np.float64]],
-    uncovered: NDArray[np.float64],
+    uncovered: NDArray[np.float32],
 ) -> None:
     """Apply this month's health and disaster shocks to all households, in place.
 
