@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from simulation.empowerment import Credit, Package, Training
 from simulation.graduation import ENROLLED, GRADUATED, RELAPSED, SUSTAINED, GraduationTracker
-from simulation.mechanisms.income import total_income
+from simulation.mechanisms.income import earners, total_income
 from simulation.metrics import weighted_deciles
 from simulation.network import contributor_neighbours, village_network
 from simulation.policy import Agency as AgencySpec
@@ -81,6 +81,8 @@ class PolicyRuntime:
         self.contributor = np.zeros(self.n, dtype=bool)
         self.monitoring_paid = 0.0
         self._draws: dict[tuple[str, int], NDArray[np.float64]] = {}
+        self._worker = np.zeros(self.n, dtype=bool)
+        self._worker_month = -(10**6)
 
     # -- services used by programmes ------------------------------------------------------
     @property
@@ -110,6 +112,15 @@ class PolicyRuntime:
             self._draws = {k: v for k, v in self._draws.items() if k[1] == month}
             self._draws[key] = self.model.streams.generator(decision, month).random(self.n)
         return self._draws[key]
+
+    def has_worker(self) -> NDArray[np.bool_]:
+        """Households with a working-age, non-disabled member (computed once a month)."""
+        month = self.model.month
+        if self._worker_month != month:
+            income = self.model.params.world.income
+            self._worker = earners(self.model.households, income) > 0
+            self._worker_month = month
+        return self._worker
 
     def is_kpm(self) -> NDArray[np.bool_]:
         """Households receiving bansos now."""

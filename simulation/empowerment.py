@@ -21,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.mechanisms.income import earners
 from simulation.programmes import B1, F8, ProgrammeRuntime
 
 __all__ = ["Credit", "Package", "Training"]
@@ -34,8 +33,7 @@ class Package(ProgrammeRuntime):
         assert self.spec.package is not None
         hh = self.rt.model.households
         head_ok = (hh.age[:, 0] >= 0) & (hh.age[:, 0] < self.spec.package.max_head_age * 12)
-        workers = earners(hh, self.rt.model.params.world.income) > 0
-        return head_ok & workers & self.rt.is_kpm() & ~self.ever
+        return head_ok & self.rt.has_worker() & self.rt.is_kpm() & ~self.ever
 
     def one_off_cost(self) -> float:
         assert self.spec.package is not None
@@ -83,8 +81,7 @@ class Training(ProgrammeRuntime):
     """Vocational training for households with a working-age member."""
 
     def eligible_extra(self, month: int) -> B1:
-        hh = self.rt.model.households
-        return (earners(hh, self.rt.model.params.world.income) > 0) & ~self.ever
+        return self.rt.has_worker() & ~self.ever
 
     def monthly_cost(self, month: int) -> float:
         assert self.spec.training is not None
@@ -123,8 +120,7 @@ class Credit(ProgrammeRuntime):
 
     def eligible_extra(self, month: int) -> B1:
         hh = self.rt.model.households
-        workers = earners(hh, self.rt.model.params.world.income) > 0
-        return workers & (hh.debt <= 0) & ~self.defaulted
+        return self.rt.has_worker() & (hh.debt <= 0) & ~self.defaulted
 
     def one_off_cost(self) -> float:
         assert self.spec.credit is not None

@@ -16,7 +16,6 @@ from numpy.typing import NDArray
 
 from simulation.households import component_counts
 from simulation.ledger import Ledger
-from simulation.mechanisms.income import earners
 from simulation.policy import KINDS, Programme
 
 if TYPE_CHECKING:
@@ -253,7 +252,7 @@ class Cash(ProgrammeRuntime):
     def eligible_extra(self, month: int) -> B1:
         assert self.spec.cash is not None
         if self.spec.cash.workers_only:
-            return earners(self.rt.model.households, self.rt.model.params.world.income) > 0
+            return self.rt.has_worker()
         return np.ones(self.rt.n, dtype=bool)
 
     def monthly_cost(self, month: int) -> float:

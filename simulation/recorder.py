@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from simulation.metrics import decile_means, fgt, gini, order_nonnegative, weighted_deciles
+from simulation.metrics import gini, order_nonnegative, weighted_deciles
 from simulation.schema import to_dict
 
 if TYPE_CHECKING:
@@ -72,18 +72,27 @@ class Recorder:
         w = w.astype(np.float64)
         c = hh.consumption_pc
         order = order_nonnegative(c)
-        model.true_decile = weighted_deciles(c, w, order)  # reused by the agencies
-        b["persons"][t] = w.sum()
+        decile = weighted_deciles(c, w, order)
+        model.true_decile = decile  # reused by the agencies next month
+        total = w.sum()
+        b["persons"][t] = total
         b["households"][t] = hh.n * model.weight
         b["poor_persons"][t] = np.dot(w, hh.poor)
-        b["poverty_rate"][t] = b["poor_persons"][t] / w.sum()
+        b["poverty_rate"][t] = b["poor_persons"][t] / total
         b["extreme_poor_persons"][t] = np.dot(w, hh.extreme_poor)
-        b["extreme_poverty_rate"][t] = b["extreme_poor_persons"][t] / w.sum()
-        b["poverty_gap"][t] = fgt(c, hh.poverty_line, w, 1)
-        b["poverty_severity"][t] = fgt(c, hh.poverty_line, w, 2)
+        b["extreme_poverty_rate"][t] = b["extreme_poor_persons"][t] / total
+        gap = np.maximum(1.0 - c / hh.poverty_line, 0.0)  # FGT1 and FGT2 from one gap
+        w_gap = w * gap
+        b["poverty_gap"][t] = w_gap.sum() / total
+        b["poverty_severity"][t] = np.dot(w_gap, gap) / total
         b["gini"][t] = gini(c, w, order)
-        b["mean_consumption"][t] = np.dot(w, c) / w.sum()
-        b["consumption_by_decile"][t] = decile_means(c, w, order)
+        wc = w * c
+        b["mean_consumption"][t] = wc.sum() / total
+        group = decile.astype(np.intp) - 1
+        with np.errstate(invalid="ignore"):
+            b["consumption_by_decile"][t] = np.bincount(group, weights=wc, minlength=10) / (
+                np.bincount(group, weights=w, minlength=10)
+            )
         b["poverty_rate_by_area"][t] = _shares(hh.poor, w, (~hh.urban).astype(np.intp), 2)
         regions = b["poverty_rate_by_region"].shape[1]
         b["poverty_rate_by_region"][t] = _shares(hh.poor, w, hh.region, regions)

@@ -154,3 +154,20 @@ def test_household_agents_are_registered_like_any_mesa_agent(params: Params) -> 
     assert all(h in model.agents for h in households[:50])
     households[3].remove()  # Mesa's own deregistration works on them
     assert len(model.agents_by_type[Household]) == len(households) - 1
+
+
+def test_recorded_measures_equal_the_metric_functions(params: Params) -> None:
+    """The recorder's fused computations give the documented definitions in metrics.py."""
+    from simulation.metrics import decile_means, fgt, gini
+
+    model = GraduationModel(params)
+    model.step()
+    hh = model.households
+    w = (hh.size * model.weight).astype(np.float64)
+    c, z = hh.consumption_pc, hh.poverty_line
+    ds = model.recorder.to_dataset(model).isel(replicate=0, month=0)
+    assert float(ds.poverty_gap) == pytest.approx(fgt(c, z, w, 1), rel=1e-12)
+    assert float(ds.poverty_severity) == pytest.approx(fgt(c, z, w, 2), rel=1e-12)
+    assert float(ds.poverty_rate) == pytest.approx(fgt(c, z, w, 0), rel=1e-12)
+    assert float(ds.gini) == pytest.approx(gini(c, w), rel=1e-9)
+    np.testing.assert_allclose(ds.consumption_by_decile, decile_means(c, w), rtol=1e-9)

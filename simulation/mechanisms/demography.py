@@ -53,6 +53,29 @@ def _pick_slot(
     return out
 
 
+def _deaths(
+    state: HouseholdState, u: NDArray[np.float64], q_month: NDArray[np.float64]
+) -> NDArray[np.intp]:
+    """Slot of the member who dies this month in each household, -1 for none.
+
+    Hazards rise with age, so ``slots * q(oldest member)`` bounds a household's total hazard;
+    only the few households whose draw falls under that bound have their members' hazards
+    looked up (a one-person household is never emptied).
+    """
+    age, last = state.age, q_month.shape[0] - 1
+    oldest = age[:, 0].copy()
+    for s in range(1, MEMBER_SLOTS):
+        np.maximum(oldest, age[:, s], out=oldest)
+    bound = MEMBER_SLOTS * q_month[np.minimum(oldest + 1, last)]
+    bound[state.size <= 1] = 0.0
+    rows = np.flatnonzero(u < bound)
+    out = np.full(u.shape[0], -1, dtype=np.intp)
+    if rows.size:
+        hazard = q_month[np.minimum(age[rows] + 1, last)]
+        out[rows] = _pick_slot(hazard, u[rows], hazard.sum(axis=1))
+    return out
+
+
 def _remove(state: HouseholdState, slot: NDArray[np.intp]) -> None:
     rows = np.flatnonzero(slot >= 0)
     state.age[rows, slot[rows]] = -1
@@ -72,10 +95,7 @@ def demography_step(
     """
     age = state.age
     age += (age >= 0).astype(np.int16)
-    q_month = _by_month(q_table)
-    death_h = q_month[np.minimum(age + 1, q_month.shape[0] - 1)]
-    death_h[state.size <= 1] = 0.0
-    dead = _pick_slot(death_h, draws["mortality"], death_h @ np.ones(MEMBER_SLOTS))
+    dead = _deaths(state, draws["mortality"], _by_month(q_table))
     _remove(state, dead)
     state.pregnant[dead == 1] = 0  # the partner died
 
