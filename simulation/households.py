@@ -107,19 +107,24 @@ def age_band_mask(age: NDArray[np.int16], lo_years: float, hi_years: float) -> B
     return (age >= round(lo_years * 12)) & (age < round(hi_years * 12))
 
 
-def component_counts(state: HouseholdState) -> NDArray[np.int16]:
-    """Count members of each PKH component per household.
+def component_counts(
+    state: HouseholdState, rows: NDArray[np.intp] | None = None
+) -> NDArray[np.int16]:
+    """Count members of each PKH component per household (of ``rows`` only, if given).
 
     Returns
     -------
-    ndarray of int16, shape (N, len(COMPONENTS))
+    ndarray of int16, shape (N or len(rows), len(COMPONENTS))
         Column order follows :data:`COMPONENTS`; ``pregnant`` is 0 or 1.
     """
-    out = np.zeros((state.n, len(COMPONENTS)), dtype=np.int16)
-    out[:, 0] = state.pregnant > 0
+    age = state.age if rows is None else state.age[rows]
+    disabled = state.disabled if rows is None else state.disabled[rows]
+    pregnant = state.pregnant if rows is None else state.pregnant[rows]
+    out = np.zeros((age.shape[0], len(COMPONENTS)), dtype=np.int16)
+    out[:, 0] = pregnant > 0
     for j, name in enumerate(COMPONENTS[1:-1], start=1):
-        out[:, j] = row_count(age_band_mask(state.age, *AGE_BANDS[name]))
-    out[:, -1] = row_count(state.disabled & (state.age >= 0))
+        out[:, j] = row_count(age_band_mask(age, *AGE_BANDS[name]))
+    out[:, -1] = row_count(disabled & (age >= 0))
     return out
 
 

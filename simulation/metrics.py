@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 __all__ = [
     "decile_means",
+    "deciles_and_gini",
     "fgt",
     "gini",
     "kaplan_meier",
@@ -51,6 +52,23 @@ def weighted_deciles(
     out = np.empty(score.shape[0], dtype=np.int8)
     out[order] = np.minimum((_ranks(weight, order) * 10).astype(np.int8), 9) + 1
     return out
+
+
+def deciles_and_gini(x: F8, w: F8, order: NDArray[np.intp]) -> tuple[NDArray[np.int8], float]:
+    """Weighted deciles of ``x`` and its Gini, sharing one pass over the sorted data.
+
+    Equal to ``(weighted_deciles(x, w, order), gini(x, w, order))``.
+    """
+    ws, xs = w[order], x[order]
+    cw = np.cumsum(ws)
+    decile = np.empty(x.shape[0], dtype=np.int8)
+    decile[order] = np.minimum(((cw - ws / 2) / cw[-1] * 10).astype(np.int8), 9) + 1
+    wx = np.cumsum(ws * xs)
+    if wx[-1] <= 0:
+        return decile, 0.0
+    lorenz = wx / wx[-1]
+    prev = np.concatenate(([0.0], lorenz[:-1]))
+    return decile, float(1.0 - np.dot(ws, lorenz + prev) / cw[-1])
 
 
 def fgt(c: F8, z: F8 | float, w: F8, alpha: float) -> float:

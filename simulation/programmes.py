@@ -219,8 +219,11 @@ class PKH(ProgrammeRuntime):
         """Annual benefit each family would receive now (Rp/year), computed once a month."""
         month = self.rt.model.month
         if getattr(self, "_annual_month", None) != month:
-            counts = component_counts(self.rt.model.households)
-            self._annual = pkh_annual_benefit(counts, self.spec)
+            # only families that are enrolled or could be: the rest are never asked
+            rows = np.flatnonzero(self.enrolled | (self.rt.deciles(self) <= self.spec.max_decile))
+            counts = component_counts(self.rt.model.households, rows)
+            self._annual = np.zeros(self.rt.n)
+            self._annual[rows] = pkh_annual_benefit(counts, self.spec)
             self._annual_month = month
         return self._annual
 

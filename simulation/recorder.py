@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from simulation.metrics import gini, order_nonnegative, weighted_deciles
+from simulation.metrics import deciles_and_gini, order_nonnegative
 from simulation.schema import to_dict
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Recorder:
         w = w.astype(np.float64)
         c = hh.consumption_pc
         order = order_nonnegative(c)
-        decile = weighted_deciles(c, w, order)
+        decile, b["gini"][t] = deciles_and_gini(c, w, order)
         model.true_decile = decile  # reused by the agencies next month
         total = w.sum()
         b["persons"][t] = total
@@ -85,7 +85,6 @@ class Recorder:
         w_gap = w * gap
         b["poverty_gap"][t] = w_gap.sum() / total
         b["poverty_severity"][t] = np.dot(w_gap, gap) / total
-        b["gini"][t] = gini(c, w, order)
         wc = w * c
         b["mean_consumption"][t] = wc.sum() / total
         group = decile.astype(np.intp) - 1
