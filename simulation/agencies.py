@@ -101,7 +101,7 @@ class PolicyRuntime:
         """Registry deciles seen by ``programme``."""
         return self.registry.decile[self.list_of(programme)]
 
-    def scores(self, programme: ProgrammeRuntime) -> NDArray[np.float64]:
+    def scores(self, programme: ProgrammeRuntime) -> NDArray[np.float32]:
         """Registry proxy scores seen by ``programme`` (lower is poorer)."""
         return self.registry.score[self.list_of(programme)]
 
@@ -203,6 +203,7 @@ class PolicyRuntime:
     # -- the month -------------------------------------------------------------------------
     def act(self, month: int) -> None:
         """Run all policy for ``month`` (see the module docstring for the order)."""
+        self._draws.clear()  # last month's draws are not needed any more
         if month % 12 == 0:
             for p in self.programmes:
                 p.ledger.open_year(month // 12, self.policy.collaboration.overhead)

@@ -53,15 +53,16 @@ class GraduationTracker:
     def __init__(self, n: int) -> None:
         self.status = np.zeros(n, dtype=np.int8)
         self.grad_type = np.full(n, -1, dtype=np.int8)
-        self.grad_month = np.full(n, -1, dtype=np.int32)
-        self.relapse_month = np.full(n, -1, dtype=np.int32)
+        # months fit in int16 (runs are at most 600 months); narrow types save memory
+        self.grad_month = np.full(n, -1, dtype=np.int16)
+        self.relapse_month = np.full(n, -1, dtype=np.int16)
         self.welfare_streak = np.zeros(n, dtype=np.int16)
         self.empower_streak = np.zeros(n, dtype=np.int16)
         self.had_package = np.zeros(n, dtype=bool)
         self.package_success = np.zeros(n, dtype=bool)
-        self.monitored_until = np.full(n, -1, dtype=np.int32)
-        self.referred_due = np.full(n, -1, dtype=np.int32)
-        self.spell = np.full(n, -1, dtype=np.int64)  # index of the current graduation spell
+        self.monitored_until = np.full(n, -1, dtype=np.int16)
+        self.referred_due = np.full(n, -1, dtype=np.int16)
+        self.spell = np.full(n, -1, dtype=np.int32)  # index of the current graduation spell
         self.spell_start: list[int] = []
         self.spell_end: list[int] = []  # month of relapse or sustain; -1 while open
         self.spell_relapsed: list[bool] = []

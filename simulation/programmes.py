@@ -40,9 +40,11 @@ class ProgrammeRuntime:
         self.function = KINDS[spec.kind][1]
         n = rt.n
         self.enrolled = np.zeros(n, dtype=bool)
-        self.ever = np.zeros(n, dtype=bool)
+        # ever enrolled: kept for empowerment programmes (once-only, complementarity)
+        self.ever = np.zeros(n if self.function == "empowerment" else 0, dtype=bool)
         self.since = np.full(n, -1, dtype=np.int16)  # month of enrolment (months fit int16)
-        self.completed = np.full(n, -(2**15), dtype=np.int16)  # month of the last completion
+        # month of the last completion, kept only where places rotate
+        self.completed = np.full(n if self.cooldown else 0, -(2**15), dtype=np.int16)
         self.ledger = Ledger(spec.budget, rt.weight)
         self.capacity = int(spec.capacity / rt.weight)
         self.paid = 0.0  # Rp paid this month (sample)
@@ -92,7 +94,8 @@ class ProgrammeRuntime:
         done = self.enrolled & self.completes(month)
         if done.any():
             self.leave(np.flatnonzero(done))
-            self.completed[done] = month
+            if self.cooldown:
+                self.completed[done] = month
             self.on_complete(np.flatnonzero(done))
         self.enrol(month)
         self.pay(month)
@@ -106,7 +109,8 @@ class ProgrammeRuntime:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
         decile = self.rt.deciles(self)
         ok = (decile <= self.spec.max_decile) & self.eligible_extra(month) & ~self.enrolled
-        ok &= month - self.completed.astype(np.int32) >= self.cooldown  # fixed-term rotate
+        if self.cooldown:  # fixed-term places rotate
+            ok &= month - self.completed.astype(np.int32) >= self.cooldown
         ok &= self.rt.allowed(self, month)
         return ok
 
@@ -123,7 +127,8 @@ class ProgrammeRuntime:
         self.waiting = int(self.eligible_count - take.size)
         if take.size:
             self.enrolled[take] = True
-            self.ever[take] = True
+            if self.ever.size:
+                self.ever[take] = True
             self.since[take] = month
             if self.one_off_cost() > 0:
                 self.ledger.spend(self.one_off_cost() * take.size)
@@ -133,7 +138,7 @@ class ProgrammeRuntime:
 
     def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
         """Return the ``k`` candidates served first: priority, then registry score (poorest)."""
-        score = self.rt.scores(self)[cand]
+        score = self.rt.scores(self)[cand].astype(np.float64)
         priority = self.rt.priority(self, month)[cand]
         if k < cand.size:  # select the k first without sorting everyone
             key = np.where(priority, score - 1e9, score)

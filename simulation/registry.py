@@ -22,7 +22,7 @@ class Registry:
 
     def __init__(self, n: int, rules: RegistryRules) -> None:
         self.rules = rules
-        self.score = {k: np.zeros(n) for k in ("shared", "own")}
+        self.score = {k: np.zeros(n, dtype=np.float32) for k in ("shared", "own")}
         self.decile = {k: np.full(n, 10, dtype=np.int8) for k in ("shared", "own")}
         self.refreshed = {"shared": -(10**6), "own": -(10**6)}
 
@@ -42,7 +42,7 @@ class Registry:
         """Record new proxy scores and deciles on list ``which`` from standard-normal ``noise``."""
         sigma = self.rules.noise if which == "shared" else self.rules.own_noise
         score = np.log(np.maximum(consumption_pc, 1.0)) + sigma * noise
-        self.score[which] = score
         order = order_nonnegative(score - score.min())  # the same order, a faster sort
         self.decile[which] = weighted_deciles(score, persons, order)
+        self.score[which] = score.astype(np.float32)  # ranks need no more (saves memory)
         self.refreshed[which] = month
