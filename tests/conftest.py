@@ -10,8 +10,8 @@ from scenarios import load_params
 from simulation.params import Params
 
 
-def small_params(**overrides: Any) -> Params:
-    """The 2025 world at a small size; ``overrides`` are dotted paths (``__`` for ``.``)."""
+def small_params(scenario: str = "world_2025", **overrides: Any) -> Params:
+    """A scenario at a small size; ``overrides`` are dotted paths (``__`` for ``.``)."""
     base: dict[str, Any] = {
         "world.population.households": 300,
         "world.population.village_size": 20,
@@ -19,7 +19,7 @@ def small_params(**overrides: Any) -> Params:
         "run.burn_in_months": 3,
     }
     base |= {k.replace("__", "."): v for k, v in overrides.items()}
-    return load_params("world_2025", base)
+    return load_params(scenario, base)
 
 
 @pytest.fixture

@@ -8,23 +8,16 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
-from scenarios import load_params
 from simulation import GraduationModel, run
 from simulation.agencies import Agency
 from simulation.params import Params
 from simulation.recorder import VARIABLES
+from tests.conftest import small_params
 
 
 def baseline(**overrides: Any) -> Params:
-    base: dict[str, Any] = {
-        "world.population.households": 400,
-        "world.population.village_size": 20,
-        "run.months": 18,
-        "run.burn_in_months": 3,
-    }
-    return load_params(
-        "baseline_2025", base | {k.replace("__", "."): v for k, v in overrides.items()}
-    )
+    sizes: dict[str, Any] = {"world__population__households": 400, "run__months": 18}
+    return small_params("baseline_2025", **(sizes | overrides))
 
 
 def with_budgets(p: Params, budget: float) -> Params:
