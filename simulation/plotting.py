@@ -107,7 +107,7 @@ def plot_spending(ds: xr.Dataset, *, by: str = "programme", ax: Axes | None = No
         bottom += values
     ax.set_ylabel("Rp trillion per year")
     ax.set_title(f"Spending by {by}")
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the bars
     ax.tick_params(axis="x", rotation=20)
     return ax
 
