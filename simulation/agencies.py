@@ -74,6 +74,9 @@ class PolicyRuntime:
             by_name[spec.agency].programmes.append(runtime)
             self.programmes.append(runtime)
         self.bansos = [p for p in self.programmes if p.spec.kind in BANSOS]
+        # registry lists anyone targets with (the graduation rule reads the shared one if no
+        # bansos programme exists); only these are refreshed
+        self._lists_used = sorted({self.list_of(p) for p in self.programmes} | {"shared"})
         collab = self.policy.collaboration
         self.adj = village_network(
             model.households.village, collab.network_degree, model.streams.generator("network")
@@ -137,17 +140,13 @@ class PolicyRuntime:
             ok &= tr.status != GRADUATED
             ok &= (tr.status != RELAPSED) | self._reentry_ok()
         if collab.duplication_avoidance:
-            owner = self.list_agency(programme)
+            owner = programme.spec.agency
             for other in self.programmes:
-                if other.function == programme.function and self.list_agency(other) != owner:
+                if other.function == programme.function and other.spec.agency != owner:
                     ok &= ~other.enrolled
             if collab.joint_targeting and programme.function == "empowerment":
                 ok |= tr.had_package & ~programme.enrolled
         return ok
-
-    def list_agency(self, programme: ProgrammeRuntime) -> str:
-        """Name of the agency that owns ``programme``."""
-        return programme.spec.agency
 
     def _reentry_ok(self) -> NDArray[np.bool_]:
         tr = self.tracker
@@ -215,10 +214,10 @@ class PolicyRuntime:
         self._contributors()
 
     def _refresh_registry(self, month: int) -> None:
-        due = [w for w in ("shared", "own") if self.registry.due(w, month)]
+        due = [w for w in self._lists_used if self.registry.due(w, month)]
         if not due:
             return
-        gen = self.model.streams.generator("registry", month)
+        gen = self.model.streams.generator("registry", month)  # both drawn: common numbers
         noise = {"shared": gen.standard_normal(self.n), "own": gen.standard_normal(self.n)}
         hh = self.model.households
         persons = hh.size.astype(np.float64)

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from simulation.graduation import GRADUATION_TYPES
 from simulation.metrics import kaplan_meier
+from simulation.recorder import monthly_variables
 
 if TYPE_CHECKING:
     from simulation.agencies import PolicyRuntime
@@ -77,14 +78,7 @@ class PolicyRecorder:
 
     def variables(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
         """Return the data variables (with a leading replicate axis)."""
-        out: dict[str, Any] = {
-            name: (
-                ("replicate", "month", *dims),
-                self._buf[name][None],
-                {"units": units, "long_name": long},
-            )
-            for name, (dims, units, long) in POLICY_VARIABLES.items()
-        }
+        out = monthly_variables(self._buf, POLICY_VARIABLES)
         out |= self._derived(model, rt)
         out |= self._budgets(model, rt)
         return out

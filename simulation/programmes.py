@@ -117,14 +117,14 @@ class ProgrammeRuntime:
     def enrol(self, month: int) -> None:
         """Enrol eligible households by priority then rank, within capacity and budget."""
         cand = np.flatnonzero(self.eligible(month))
-        self.eligible_count = int(cand.size)
+        eligible = int(cand.size)
         room = min(max(self.capacity - int(self.enrolled.sum()), 0), cand.size)
         if room == 0:
             self.waiting = int(cand.size)
             return
         cand = self._leading(cand, room, month)
         take = self._affordable(cand, month)
-        self.waiting = int(self.eligible_count - take.size)
+        self.waiting = eligible - int(take.size)
         if take.size:
             self.enrolled[take] = True
             if self.ever.size:
@@ -220,10 +220,15 @@ class PKH(ProgrammeRuntime):
 
     contingency = 0.05  # families gain components as children are born or change school level
 
+    def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
+        super().__init__(spec, rt)
+        self._annual = np.zeros(rt.n)
+        self._annual_month: int | None = None
+
     def annual(self) -> F8:
         """Annual benefit each family would receive now (Rp/year), computed once a month."""
         month = self.rt.model.month
-        if getattr(self, "_annual_month", None) != month:
+        if self._annual_month != month:
             # only families that are enrolled or could be: the rest are never asked
             rows = np.flatnonzero(self.enrolled | (self.rt.deciles(self) <= self.spec.max_decile))
             counts = component_counts(self.rt.model.households, rows)

@@ -19,7 +19,7 @@ from simulation.schema import to_dict
 if TYPE_CHECKING:
     from simulation.model import GraduationModel
 
-__all__ = ["VARIABLES", "Recorder"]
+__all__ = ["VARIABLES", "Recorder", "monthly_variables"]
 
 QUANTILES = np.array([0.1, 0.25, 0.5, 0.75, 0.9])
 AREAS = ("urban", "rural")
@@ -121,11 +121,7 @@ class Recorder:
         }
         start = np.datetime64(params.run.start, "M")
         coords["date"] = ("month", (start + np.arange(months)).astype("datetime64[ns]"))
-        data = {
-            name: (("replicate", "month", *dims), self._buf[name][None],
-                   {"units": units, "long_name": long})
-            for name, (dims, units, long) in VARIABLES.items()
-        }  # fmt: skip
+        data = monthly_variables(self._buf, VARIABLES)
         data["household_weight"] = (
             ("replicate",),
             np.array([model.weight]),
@@ -139,6 +135,22 @@ class Recorder:
         ds["decile"].attrs.update(units="1", long_name="consumption decile (persons), 1 = poorest")
         ds["quantile"].attrs.update(units="1", long_name="quantile probability")
         return ds
+
+
+def monthly_variables(
+    buffers: dict[str, np.ndarray],  # type: ignore[type-arg]
+    spec: dict[str, tuple[tuple[str, ...], str, str]],
+) -> dict[str, Any]:
+    """Dataset variables ``(dims, data, attrs)`` from monthly buffers and their declarations.
+
+    ``spec`` maps a name to (extra dims, units, long_name); a leading ``replicate`` axis of
+    length 1 is added.
+    """
+    return {
+        name: (("replicate", "month", *dims), buffers[name][None],
+               {"units": units, "long_name": long})
+        for name, (dims, units, long) in spec.items()
+    }  # fmt: skip
 
 
 def _shares(flag: np.ndarray, w: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:  # type: ignore[type-arg]
