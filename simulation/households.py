@@ -88,16 +88,21 @@ class HouseholdState:
 _BYTE_SUM = np.uint64(0x0101010101010101)
 
 
-def row_count(mask: NDArray[np.bool_]) -> NDArray[np.int64]:
-    """Count the True values in each row of an (N, 8) boolean array.
+def row_count(mask: NDArray[np.bool_], first: int = 0) -> NDArray[np.int64]:
+    """Count the True values in each row of an (N, 8) boolean array, from column ``first`` on.
 
-    The 8 bytes of a row are read as one unsigned 64-bit word; multiplying by 0x0101...01 adds
-    all bytes into the top byte (each byte is 0 or 1, so no carry reaches it). One vectorised
-    multiply per household instead of a slow reduction over a length-8 axis.
+    The 8 bytes of a row are read as one unsigned 64-bit word (bytes before column ``first``
+    masked off); multiplying by 0x0101...01 adds all bytes into the top byte (each byte is 0 or
+    1, so no carry reaches it). One vectorised multiply per household instead of a slow
+    reduction over a length-8 axis.
     """
     if mask.shape[1] != 8:
-        return mask.sum(axis=1)  # type: ignore[no-any-return]
+        return mask[:, first:].sum(axis=1)  # type: ignore[no-any-return]
     words = np.ascontiguousarray(mask).view(np.uint64)[:, 0]
+    if first:
+        keep = np.zeros(8, dtype=np.uint8)
+        keep[first:] = 0xFF
+        words = words & keep.view(np.uint64)[0]  # byte order of the machine, like the view
     out: NDArray[np.int64] = ((words * _BYTE_SUM) >> np.uint64(56)).astype(np.int64)
     return out
 

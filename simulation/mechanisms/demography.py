@@ -53,10 +53,17 @@ def _pick_slot(
     return out
 
 
-def _deaths(
-    state: HouseholdState, u: NDArray[np.float64], q_month: NDArray[np.float64]
-) -> NDArray[np.intp]:
-    """Slot of the member who dies this month in each household, -1 for none.
+Events = tuple[NDArray[np.intp], NDArray[np.intp]]  #: rows and slots of members concerned
+
+
+def _hits(rows: NDArray[np.intp], slot: NDArray[np.intp]) -> Events:
+    """Rows and slots of the households where an event happened (``slot >= 0``)."""
+    hit = slot >= 0
+    return rows[hit], slot[hit]
+
+
+def _deaths(state: HouseholdState, u: NDArray[np.float64], q_month: NDArray[np.float64]) -> Events:
+    """Rows and slots of the members who die this month (at most one per household).
 
     Hazards rise with age, so ``slots * q(oldest member)`` bounds a household's total hazard;
     only the few households whose draw falls under that bound have their members' hazards
@@ -66,20 +73,39 @@ def _deaths(
     oldest = age[:, 0].copy()
     for s in range(1, MEMBER_SLOTS):
         np.maximum(oldest, age[:, s], out=oldest)
-    bound = MEMBER_SLOTS * q_month[np.minimum(oldest + 1, last)]
-    bound[state.size <= 1] = 0.0
+    np.add(oldest, 1, out=oldest)
+    bound = np.take(q_month, oldest, mode="clip")
+    bound *= MEMBER_SLOTS
     rows = np.flatnonzero(u < bound)
-    out = np.full(u.shape[0], -1, dtype=np.intp)
-    if rows.size:
-        hazard = q_month[np.minimum(age[rows] + 1, last)]
-        out[rows] = _pick_slot(hazard, u[rows], hazard.sum(axis=1))
-    return out
+    rows = rows[state.size[rows] > 1]
+    hazard = q_month[np.minimum(age[rows] + 1, last)]
+    return _hits(rows, _pick_slot(hazard, u[rows], hazard.sum(axis=1)))
 
 
-def _remove(state: HouseholdState, slot: NDArray[np.intp]) -> None:
-    rows = np.flatnonzero(slot >= 0)
-    state.age[rows, slot[rows]] = -1
-    state.disabled[rows, slot[rows]] = False
+def _departures(
+    state: HouseholdState, d: Demography, u: NDArray[np.float64], size: NDArray[np.int8]
+) -> Events:
+    """Rows and slots of the grown children who leave home this month (at most one each).
+
+    A member in slot 2 or above aged from ``leave_home_age`` to 60 may leave with the same
+    hazard, unless the household has a single member (``size`` after this month's deaths).
+    """
+    lo = round(d.leave_home_age * 12)
+    band = (state.age - np.int16(lo)).view(np.uint16) < 60 * 12 - lo  # empty slots wrap high
+    count = row_count(band, first=2)
+    rows = np.flatnonzero(u < count * (d.leave_home_hazard * (1.0 + 2e-9)))
+    rows = rows[size[rows] > 1]
+    leave = band[rows]
+    leave[:, :2] = False
+    total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
+    slot = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), u[rows], total)
+    return _hits(rows, slot)
+
+
+def _remove(state: HouseholdState, rows: NDArray[np.intp], slots: NDArray[np.intp]) -> None:
+    state.age[rows, slots] = -1
+    state.disabled[rows, slots] = False
+    state.size[rows] -= 1
 
 
 def demography_step(
@@ -91,45 +117,41 @@ def demography_step(
     """Advance all households one month of demography, in place.
 
     Order: age, deaths, departures, births of pregnancies at term, conceptions. The last member
-    of a household neither dies nor leaves (households are conserved).
+    of a household neither dies nor leaves (households are conserved). Only the few households
+    where an event happens are touched after the ageing.
     """
     age = state.age
-    age += (age >= 0).astype(np.int16)
-    dead = _deaths(state, draws["mortality"], _by_month(q_table))
-    _remove(state, dead)
-    state.pregnant[dead == 1] = 0  # the partner died
-
-    alone = (row_count(age >= 0) <= 1)[:, None]  # after this month's deaths
-    leave = (age >= d.leave_home_age * 12) & (age < 60 * 12) & ~alone
-    leave[:, :2] = False
-    total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
-    gone = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), draws["leave_home"], total)
-    _remove(state, gone)
-
+    age += age >= 0
+    rows, slots = _deaths(state, draws["mortality"], _by_month(q_table))
+    _remove(state, rows, slots)
+    state.pregnant[rows[slots == 1]] = 0  # the partner died
+    rows, slots = _departures(state, d, draws["leave_home"], state.size)
+    _remove(state, rows, slots)
     _births(state, d, draws["newborn"])
     _conceptions(state, d, draws["conception"])
-    state.size[:] = row_count(state.age >= 0)
 
 
 def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]) -> None:
-    carrying = state.pregnant > 0
-    state.pregnant[carrying] += 1
-    term = np.flatnonzero(state.pregnant > d.pregnancy_months)
-    state.pregnant[term] = 0
+    pregnant = state.pregnant
+    pregnant += pregnant > 0
+    term = np.flatnonzero(pregnant > d.pregnancy_months)
+    pregnant[term] = 0
     empty = state.age[term, 2:] < 0  # slot 1 is the partner's
     has_room = empty.any(axis=1)
     rows, slots = term[has_room], empty[has_room].argmax(axis=1) + 2
     state.age[rows, slots] = 0
     state.disabled[rows, slots] = u_newborn[rows] < d.disability_probability
+    state.size[rows] += 1
 
 
 def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -> None:
-    partner = state.age[:, 1]
+    rows = np.flatnonzero(u < d.conception_hazard)  # the few at risk are checked below
+    partner = state.age[rows, 1]
     lo, hi = d.fertile_age
-    fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant == 0)
-    children = row_count((state.age >= 0) & (state.age < 18 * 12))
-    at_risk = fertile & (children < d.max_children)
-    state.pregnant[at_risk & (u < d.conception_hazard)] = 1
+    fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant[rows] == 0)
+    age = state.age[rows].view(np.uint16)  # empty slots (-1) wrap to 65535
+    children = row_count(age < 18 * 12)
+    state.pregnant[rows[fertile & (children < d.max_children)]] = 1
 
 
 def reference_demography(
