@@ -58,23 +58,23 @@ class Package(ProgrammeRuntime):
         self.rt.tracker.had_package[idx] = True
         self.rt.tracker.package_success[idx] = ok
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         assert self.spec.package is not None
-        return self.months_in(month) >= self.spec.package.coaching_months
+        return self.months_in(month, idx) >= self.spec.package.coaching_months
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8:
         assert self.spec.package is not None
         r = self.spec.package
-        support = np.where(self.months_in(month) < r.support_months, r.consumption_support, 0.0)
+        months = self.months_in(month, idx)
+        support = np.where(months < r.support_months, r.consumption_support, 0.0)
         return r.coaching_cost + support
 
-    def apply(self, paid: B1, due: F8 | float) -> None:
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         assert self.spec.package is not None
         r, model = self.spec.package, self.rt.model
-        support = np.broadcast_to(np.maximum(np.asarray(due) - r.coaching_cost, 0.0), paid.shape)
-        model.households.transfer_income[paid] += support[paid]
+        model.households.transfer_income[idx] += np.maximum(np.asarray(due) - r.coaching_cost, 0.0)
         cut = model.params.world.assets.threshold * (1.0 - r.coaching_threshold_cut)
-        self.rt.env.threshold[paid] = np.minimum(self.rt.env.threshold[paid], cut)
+        self.rt.env.threshold[idx] = np.minimum(self.rt.env.threshold[idx], cut)
 
 
 class Training(ProgrammeRuntime):
@@ -87,15 +87,15 @@ class Training(ProgrammeRuntime):
         assert self.spec.training is not None
         return self.spec.training.cost
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         assert self.spec.training is not None
-        return self.months_in(month) >= self.spec.training.course_months
+        return self.months_in(month, idx) >= self.spec.training.course_months
 
     def on_complete(self, idx: NDArray[np.intp]) -> None:
         assert self.spec.training is not None
         self.rt.model.households.skill[idx] *= 1.0 + self.spec.training.skill_gain
 
-    def due(self, month: int) -> F8 | float:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         return self.monthly_cost(month)
 
 
@@ -139,32 +139,34 @@ class Credit(ProgrammeRuntime):
     def before(self, month: int) -> None:
         """Collect instalments from savings and settle defaults."""
         self.repaid, self.defaults = 0.0, 0
-        if not self.enrolled.any():
+        owing = np.flatnonzero(self.enrolled & (self.since < month))
+        if owing.size == 0:
             return
         assert self.spec.credit is not None
         c, hh = self.spec.credit, self.rt.model.households
-        owing = self.enrolled & (self.since < month)
-        hh.debt[owing] *= 1.0 + c.interest
-        pay = np.where(owing, np.minimum(self.instalment, hh.debt), 0.0)
-        can = owing & (hh.savings >= pay)
-        hh.savings[can] -= pay[can]
-        hh.debt[can] -= pay[can]
+        debt = hh.debt[owing] * (1.0 + c.interest)
+        pay = np.minimum(self.instalment, debt)
+        can = hh.savings[owing] >= pay
+        paying = owing[can]
+        hh.savings[paying] -= pay[can]
+        debt[can] -= pay[can]
         self.repaid = float(pay[can].sum())
-        self.missed[can] = 0
-        self.missed[owing & ~can] += 1
-        default = owing & (self.missed >= c.default_after)
+        self.missed[paying] = 0
+        self.missed[owing[~can]] += 1
+        default = self.missed[owing] >= c.default_after
         if default.any():
-            loss = min(float(hh.debt[default].sum()) * c.loss_cost_share, self.ledger.remaining)
+            loss = min(float(debt[default].sum()) * c.loss_cost_share, self.ledger.remaining)
             self.ledger.spend(loss)
             self.paid += loss
-            hh.debt[default] = 0.0
-            self.defaulted[default] = True
+            debt[default] = 0.0
+            self.defaulted[owing[default]] = True
             self.defaults = int(default.sum())
-        np.maximum(hh.debt, 0.0, out=hh.debt)
+        hh.debt[owing] = np.maximum(debt, 0.0)
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         hh = self.rt.model.households
-        return (hh.debt <= 1e-6) | self.defaulted
+        done: B1 = (hh.debt[idx] <= 1e-6) | self.defaulted[idx]
+        return done
 
-    def due(self, month: int) -> float:
+    def due(self, month: int, idx: NDArray[np.intp]) -> float:
         return 0.0

@@ -21,7 +21,9 @@ from simulation.policy import KINDS, Programme
 if TYPE_CHECKING:
     from simulation.agencies import PolicyRuntime
 
-__all__ = ["PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "pkh_annual_benefit"]
+__all__ = [
+    "PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "first_served", "pkh_annual_benefit",
+]  # fmt: skip
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
@@ -72,31 +74,35 @@ class ProgrammeRuntime:
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
         """Apply what happens at enrolment to households ``idx``."""
 
-    def completes(self, month: int) -> B1:
-        """Enrolled households whose enrolment ends this month."""
-        return np.zeros(self.rt.n, dtype=bool)
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
+        """Which of the enrolled households ``idx`` end their enrolment this month."""
+        return np.zeros(idx.size, dtype=bool)
 
     def on_complete(self, idx: NDArray[np.intp]) -> None:
         """Apply what happens when households ``idx`` complete the programme."""
 
-    def due(self, month: int) -> F8 | float:
-        """Payment due to each household this month (Rp); a float: the same for every one."""
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
+        """Return the payment due to the enrolled households ``idx`` this month (Rp).
+
+        A float means the same payment for every one.
+        """
         raise NotImplementedError
 
-    def apply(self, paid: B1, due: F8 | float) -> None:
-        """Give households ``paid`` their benefit ``due`` (Rp)."""
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
+        """Give households ``idx`` their benefit ``due`` (Rp; one value or one per household)."""
 
     # -- the monthly cycle ---------------------------------------------------------------
     def act(self, month: int) -> None:
         """Settle, complete, enrol, pay."""
         self.paid = 0.0
         self.before(month)
-        done = self.enrolled & self.completes(month)
-        if done.any():
-            self.leave(np.flatnonzero(done))
+        members = np.flatnonzero(self.enrolled)
+        done = members[self.completes(month, members)]
+        if done.size:
+            self.leave(done)
             if self.cooldown:
                 self.completed[done] = month
-            self.on_complete(np.flatnonzero(done))
+            self.on_complete(done)
         self.enrol(month)
         self.pay(month)
 
@@ -138,13 +144,9 @@ class ProgrammeRuntime:
 
     def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
         """Return the ``k`` candidates served first: priority, then registry score (poorest)."""
-        score = self.rt.scores(self)[cand].astype(np.float64)
+        score = self.rt.scores(self)[cand]
         priority = self.rt.priority(self, month)[cand]
-        if k < cand.size:  # select the k first without sorting everyone
-            key = np.where(priority, score - 1e9, score)
-            first = np.argpartition(key, k - 1)[:k]
-            cand, score, priority = cand[first], score[first], priority[first]
-        return cand[np.lexsort((cand, score, ~priority))]
+        return first_served(cand, priority, score, k)
 
     def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
         """Leading candidates whose cost fits this year's money and a full year's budget.
@@ -172,29 +174,55 @@ class ProgrammeRuntime:
 
     def pay(self, month: int) -> None:
         """Pay what is due, in rank order while the ledger holds money, and apply it."""
-        due = self.due(month)
+        idx = np.flatnonzero(self.enrolled)
+        due = self.due(month, idx)
         if np.ndim(due) == 0:  # a flat benefit: no per-household arrays unless money is short
-            paid = self.enrolled if float(due) > 0 else np.zeros(self.rt.n, dtype=bool)
-            total = float(due) * int(np.count_nonzero(paid))
+            if float(due) <= 0:
+                idx = idx[:0]
+            total = float(due) * idx.size
         else:
-            due = np.where(self.enrolled, due, 0.0)
-            paid = due > 0
-            total = float(due.sum())
+            owed = due > 0  # type: ignore[operator]
+            idx, due = idx[owed], due[owed]  # type: ignore[index]
+            total = float(np.sum(due))
         if total > self.ledger.remaining:
-            each = np.broadcast_to(due, (self.rt.n,))
-            idx = np.flatnonzero(paid)
-            idx = idx[np.argsort(self.rt.scores(self)[idx], kind="stable")]
-            ok = idx[np.cumsum(each[idx]) <= self.ledger.remaining]
-            paid = np.zeros(self.rt.n, dtype=bool)
-            paid[ok] = True
+            first = np.argsort(self.rt.scores(self)[idx], kind="stable")
+            each = np.broadcast_to(due, idx.shape)[first]
+            ok = np.cumsum(each) <= self.ledger.remaining
+            idx = idx[first][ok]
+            due = due if np.ndim(due) == 0 else each[ok]
             total = float(each[ok].sum())
         self.ledger.spend(total)
         self.paid += total
-        self.apply(paid, due)
+        self.apply(idx, due)
 
-    def months_in(self, month: int) -> NDArray[np.int32]:
-        """Months since enrolment (0 in the month of enrolment); -1 if not enrolled."""
-        return np.where(self.enrolled, month - self.since, -1)
+    def months_in(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.int32]:
+        """Months since enrolment of the enrolled households ``idx`` (0 in the first month)."""
+        return month - self.since[idx].astype(np.int32)
+
+
+def first_served(
+    idx: NDArray[np.intp], priority: B1, score: NDArray[np.float32], k: int
+) -> NDArray[np.intp]:
+    """Return the ``k`` households of ``idx`` served first, in serving order.
+
+    Order: priority households first, then by ascending ``score``, ties by household index
+    (as ``np.lexsort((idx, score, ~priority))``). The three keys are packed into one unsigned
+    64-bit word (priority bit, the score's bits made order-preserving, 31 bits of index) so that
+    one vectorised integer sort or partition does the work.
+    """
+    if idx.size and int(idx.max()) >= 2**31:
+        raise ValueError("first_served packs household indices in 31 bits")
+    bits = (score + np.float32(0.0)).view(np.uint32)  # -0.0 becomes +0.0
+    negative = bits >= np.uint32(2**31)
+    bits = np.where(negative, ~bits, bits | np.uint32(2**31))  # float order as unsigned order
+    keys = (~priority).astype(np.uint64) << np.uint64(63)
+    keys |= bits.astype(np.uint64) << np.uint64(31)
+    keys |= idx.astype(np.uint64)
+    if k < keys.size // 2:
+        keys = np.partition(keys, k - 1)[:k]
+    keys.sort()
+    first: NDArray[np.intp] = (keys[:k] & np.uint64(2**31 - 1)).astype(np.intp)
+    return first
 
 
 def pkh_annual_benefit(counts: NDArray[np.int16], rules: Programme) -> F8:
@@ -243,18 +271,17 @@ class PKH(ProgrammeRuntime):
     def monthly_cost(self, month: int) -> F8:
         return self.annual() / 12.0
 
-    def due(self, month: int) -> F8:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         """Pay in arrears for the months of the period the family was enrolled."""
         assert self.spec.pkh is not None
         k = self.spec.pkh.payment_interval
         if (month + 1) % k:
-            return np.zeros(self.rt.n)
-        months = np.minimum(self.months_in(month) + 1, k)
-        return self.annual() * np.maximum(months, 0) / 12.0
+            return 0.0
+        months = np.minimum(self.months_in(month, idx) + 1, k)
+        return self.annual()[idx] * months / 12.0
 
-    def apply(self, paid: B1, due: F8 | float) -> None:
-        income = self.rt.model.households.transfer_income
-        np.add(income, due, out=income, where=paid)
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
+        self.rt.model.households.transfer_income[idx] += due
 
 
 class Cash(ProgrammeRuntime):
@@ -272,17 +299,16 @@ class Cash(ProgrammeRuntime):
         assert self.spec.cash is not None
         return self.spec.cash.benefit
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         assert self.spec.cash is not None
         d = self.spec.cash.duration
-        return (self.months_in(month) >= d) if d > 0 else np.zeros(self.rt.n, dtype=bool)
+        return (self.months_in(month, idx) >= d) if d > 0 else np.zeros(idx.size, dtype=bool)
 
-    def due(self, month: int) -> F8 | float:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         return self.monthly_cost(month)
 
-    def apply(self, paid: B1, due: F8 | float) -> None:
-        income = self.rt.model.households.transfer_income
-        np.add(income, due, out=income, where=paid)
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
+        self.rt.model.households.transfer_income[idx] += due
 
 
 class HealthCover(ProgrammeRuntime):
@@ -294,16 +320,17 @@ class HealthCover(ProgrammeRuntime):
         assert self.spec.health_cover is not None
         return self.spec.health_cover.premium * self.rt.model.households.size.astype(np.float64)
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         """Recertification: a household leaves when its registry decile rises above the limit."""
-        return self.rt.deciles(self) > self.spec.max_decile
+        return self.rt.deciles(self)[idx] > self.spec.max_decile
 
-    def due(self, month: int) -> F8 | float:
-        return self.monthly_cost(month)
-
-    def apply(self, paid: B1, due: F8 | float) -> None:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         assert self.spec.health_cover is not None
-        np.copyto(self.rt.env.uncovered, 1.0 - self.spec.health_cover.cover_share, where=paid)
+        return self.spec.health_cover.premium * self.rt.model.households.size[idx]
+
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
+        assert self.spec.health_cover is not None
+        self.rt.env.uncovered[idx] = 1.0 - self.spec.health_cover.cover_share
 
 
 class Rehab(ProgrammeRuntime):
@@ -318,13 +345,13 @@ class Rehab(ProgrammeRuntime):
         assert self.spec.rehab is not None
         return self.spec.rehab.cost
 
-    def completes(self, month: int) -> B1:
+    def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         assert self.spec.rehab is not None
-        return self.months_in(month) >= self.spec.rehab.duration
+        return self.months_in(month, idx) >= self.spec.rehab.duration
 
-    def due(self, month: int) -> F8 | float:
+    def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         return self.monthly_cost(month)
 
-    def apply(self, paid: B1, due: F8 | float) -> None:
+    def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         assert self.spec.rehab is not None
-        np.copyto(self.rt.env.care_relief, self.spec.rehab.relief, where=paid)
+        self.rt.env.care_relief[idx] = self.spec.rehab.relief

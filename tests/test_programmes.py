@@ -20,7 +20,7 @@ from simulation.metrics import kaplan_meier
 from simulation.network import village_network
 from simulation.params import Params
 from simulation.policy import Programme
-from simulation.programmes import ProgrammeRuntime, pkh_annual_benefit
+from simulation.programmes import ProgrammeRuntime, first_served, pkh_annual_benefit
 from simulation.registry import weighted_deciles
 
 SMALL: dict[str, Any] = {
@@ -183,7 +183,7 @@ def test_pkh_enrolment_leaves_enough_budget_for_the_years_payments() -> None:
     model.step()  # February: the budget, not the capacity, limits enrolment
     assert pkh.enrolled.any() and pkh.waiting > 0
     assert pkh.ledger.remaining == pytest.approx(pkh.ledger.current.allocated)  # nothing paid
-    due_this_year = 4 * float(np.where(pkh.enrolled, pkh.due(2), 0.0).sum())
+    due_this_year = 4 * float(np.sum(pkh.due(2, np.flatnonzero(pkh.enrolled))))
     assert due_this_year <= pkh.ledger.remaining
 
 
@@ -303,6 +303,32 @@ def test_budget_rationing_enrols_the_poorest_first() -> None:
 
 
 # -- (f) graduation states in a run -----------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.booleans(),
+            st.sampled_from([0.0, -0.0, 1.5, -2.25]) | st.floats(-1e6, 1e6, width=32),
+        ),
+        min_size=1,
+        max_size=300,
+    ),
+    data=st.data(),
+)
+def test_first_served_is_priority_then_score_then_index(
+    rows: list[tuple[bool, float]], data: st.DataObject
+) -> None:
+    n = len(rows)
+    idx = np.sort(data.draw(st.lists(st.integers(0, 2**31 - 1), min_size=n, max_size=n,
+                                     unique=True)))  # fmt: skip
+    idx = np.asarray(idx, dtype=np.intp)
+    priority = np.array([p for p, _ in rows])
+    score = np.array([s for _, s in rows], dtype=np.float32)
+    k = data.draw(st.integers(1, n))
+    expected = idx[np.lexsort((idx, score.astype(np.float64), ~priority))][:k]
+    np.testing.assert_array_equal(first_served(idx, priority, score, k), expected)
 
 
 def test_status_history_has_only_legal_transitions() -> None:
