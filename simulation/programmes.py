@@ -326,7 +326,8 @@ class HealthCover(ProgrammeRuntime):
 
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         assert self.spec.health_cover is not None
-        return self.spec.health_cover.premium * self.rt.model.households.size[idx]
+        size = self.rt.model.households.size[idx].astype(np.float64)
+        return self.spec.health_cover.premium * size
 
     def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         assert self.spec.health_cover is not None
