@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import HouseholdState, row_count
+from simulation.households import HouseholdState
 from simulation.params import World
 
 __all__ = ["MonthEnvironment"]
@@ -46,15 +46,18 @@ class MonthEnvironment:
 
     def __init__(self, world: World, hh: HouseholdState, rice_rise: float) -> None:
         pl, n = world.poverty, hh.n
-        rice_share = np.where(hh.urban, pl.rice_share_urban, pl.rice_share_rural)
-        factor = 1.0 + rice_share * rice_rise
+        # by area (0 rural, 1 urban): one value each, picked per household
+        factor = 1.0 + np.array([pl.rice_share_rural, pl.rice_share_urban]) * rice_rise
+        area = hh.urban.view(np.int8)
         self.rice_price_index = 1.0 + rice_rise
-        self.poverty_line: F8 = np.where(hh.urban, pl.urban, pl.rural) * factor
-        self.extreme_line: F8 = pl.extreme * factor
+        self.poverty_line: F8 = np.take(np.array([pl.rural, pl.urban]) * factor, area)
+        self.extreme_line: F8 = np.take(pl.extreme * factor, area)
         self.wages: F8 = np.array([r.wage for r in world.regions])
-        self.minimum_wage: F8 = np.array([r.minimum_wage for r in world.regions])[hh.region]
-        old = row_count(hh.age >= round(world.income.care_age * 12)) > 0
-        self.care_need: NDArray[np.bool_] = old | (row_count(hh.disabled & (hh.age >= 0)) > 0)
+        self.minimum_wage: F8 = np.take(
+            np.array([r.minimum_wage for r in world.regions]), hh.region
+        )
+        need = (hh.age >= round(world.income.care_age * 12)) | (hh.disabled & (hh.age >= 0))
+        self.care_need: NDArray[np.bool_] = need.view(np.uint64)[:, 0] != 0  # any member
         # levers in single precision (they are shares and small factors): less memory
         self.uncovered: F4 = np.ones(n, dtype=np.float32)
         self.care_relief: F4 = np.zeros(n, dtype=np.float32)

@@ -53,6 +53,11 @@ def village_network(
 def contributor_neighbours(
     adj: sp.csr_array, contributor: NDArray[np.bool_], cap: int
 ) -> NDArray[np.float64]:
-    """Count each household's contributor neighbours, capped at ``cap``."""
-    count = adj @ contributor.astype(np.float32)
-    return np.minimum(np.asarray(count, dtype=np.float64), float(cap))
+    """Count each household's contributor neighbours, capped at ``cap``.
+
+    Links are symmetric, so the count is how often a household appears among the neighbours
+    of contributors: only the contributors' rows of ``adj`` are read.
+    """
+    rows = adj[np.flatnonzero(contributor)]
+    count = np.bincount(rows.indices, minlength=adj.shape[0])
+    return np.minimum(count, cap).astype(np.float64)

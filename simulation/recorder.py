@@ -69,38 +69,39 @@ class Recorder:
         """Compute and store this month's outcomes."""
         hh, t, b = model.households, model.month, self._buf
         w = hh.size * np.float64(model.weight)  # persons represented
-        w = w.astype(np.float64)
         c = hh.consumption_pc
-        order = order_nonnegative(c)
-        decile, b["gini"][t] = deciles_and_gini(c, w, order)
+        decile, b["gini"][t] = deciles_and_gini(c, w, order_nonnegative(c))
         model.true_decile = decile  # reused by the agencies next month
-        total = w.sum()
+        # person weights and consumption by (decile, region, area, poor, extreme poor)
+        mass, spend = _by_group(model, decile, w, w * c)
+        total = mass.sum()
         b["persons"][t] = total
         b["households"][t] = hh.n * model.weight
-        b["poor_persons"][t] = np.dot(w, hh.poor)
+        b["poor_persons"][t] = mass[..., 1, :].sum()
         b["poverty_rate"][t] = b["poor_persons"][t] / total
-        b["extreme_poor_persons"][t] = np.dot(w, hh.extreme_poor)
+        b["extreme_poor_persons"][t] = mass[..., 1].sum()
         b["extreme_poverty_rate"][t] = b["extreme_poor_persons"][t] / total
-        gap = np.maximum(1.0 - c / hh.poverty_line, 0.0)  # FGT1 and FGT2 from one gap
+        gap = c / hh.poverty_line  # FGT1 and FGT2 from one gap
+        np.subtract(1.0, gap, out=gap)
+        np.maximum(gap, 0.0, out=gap)
         w_gap = w * gap
         b["poverty_gap"][t] = w_gap.sum() / total
         b["poverty_severity"][t] = np.dot(w_gap, gap) / total
-        wc = w * c
-        b["mean_consumption"][t] = wc.sum() / total
-        group = decile.astype(np.intp) - 1
-        with np.errstate(invalid="ignore"):
-            b["consumption_by_decile"][t] = np.bincount(group, weights=wc, minlength=10) / (
-                np.bincount(group, weights=w, minlength=10)
+        b["mean_consumption"][t] = spend.sum() / total
+        with np.errstate(invalid="ignore", divide="ignore"):
+            b["consumption_by_decile"][t] = spend.sum(axis=(1, 2, 3, 4)) / mass.sum(
+                axis=(1, 2, 3, 4)
             )
-        b["poverty_rate_by_area"][t] = _shares(hh.poor, w, (~hh.urban).astype(np.intp), 2)
-        regions = b["poverty_rate_by_region"].shape[1]
-        b["poverty_rate_by_region"][t] = _shares(hh.poor, w, hh.region, regions)
+            by_area = mass.sum(axis=(0, 1, 4))  # (area, poor)
+            b["poverty_rate_by_area"][t] = by_area[:, 1] / by_area.sum(axis=1)
+            by_region = mass.sum(axis=(0, 2, 4))  # (region, poor)
+            b["poverty_rate_by_region"][t] = by_region[:, 1] / by_region.sum(axis=1)
         self._record_assets(model, t)
 
     def _record_assets(self, model: GraduationModel, t: int) -> None:
         hh, b, world = model.households, self._buf, model.params.world
         b["mean_assets"][t] = hh.assets.mean()
-        b["asset_quantiles"][t] = np.quantile(hh.assets, QUANTILES, method="hazen")
+        b["asset_quantiles"][t] = np.quantile(np.sort(hh.assets), QUANTILES, method="hazen")
         b["above_threshold_share"][t] = np.mean(hh.assets > world.assets.threshold)
         b["mean_savings"][t] = hh.savings.mean()
         w = hh.size.astype(np.float64)
@@ -153,12 +154,30 @@ def monthly_variables(
     }  # fmt: skip
 
 
-def _shares(flag: np.ndarray, w: np.ndarray, group: np.ndarray, k: int) -> np.ndarray:  # type: ignore[type-arg]
-    """Weighted share of ``flag`` within each of ``k`` groups (NaN for an empty group)."""
-    mass = np.bincount(group, weights=w, minlength=k)
-    hits = np.bincount(group, weights=w * flag, minlength=k)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(mass > 0, hits / np.where(mass > 0, mass, 1.0), np.nan)
+def _by_group(
+    model: GraduationModel,
+    decile: np.ndarray,
+    *weights: np.ndarray,  # type: ignore[type-arg]
+) -> list[np.ndarray]:  # type: ignore[type-arg]
+    """Sum each of ``weights`` by (decile, region, area, poor, extreme poor), in one pass each.
+
+    Returns arrays of shape (10, regions, 2, 2, 2); area 0 is urban (as ``AREAS``), flags
+    0 = no and 1 = yes. An empty group sums to 0.
+    """
+    hh, regions = model.households, len(model.params.world.regions)
+    key = decile.astype(np.intp)
+    key -= 1
+    key *= regions
+    key += hh.region
+    key *= 2
+    key += ~hh.urban
+    key *= 2
+    key += hh.poor
+    key *= 2
+    key += hh.extreme_poor
+    shape = (10, regions, 2, 2, 2)
+    size = int(np.prod(shape))
+    return [np.bincount(key, weights=x, minlength=size).reshape(shape) for x in weights]
 
 
 def provenance(model: GraduationModel) -> dict[str, Any]:
