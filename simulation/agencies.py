@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from simulation.empowerment import Credit, Package, Training
 from simulation.graduation import ENROLLED, GRADUATED, RELAPSED, SUSTAINED, GraduationTracker
-from simulation.mechanisms.income import earners, total_income
+from simulation.mechanisms.income import total_income
 from simulation.metrics import weighted_deciles
 from simulation.network import contributor_neighbours, village_network
 from simulation.policy import Agency as AgencySpec
@@ -120,8 +120,7 @@ class PolicyRuntime:
         """Households with a working-age, non-disabled member (computed once a month)."""
         month = self.model.month
         if self._worker_month != month:
-            income = self.model.params.world.income
-            self._worker = earners(self.model.households, income) > 0
+            self._worker = self.model.composition.workers > 0
             self._worker_month = month
         return self._worker
 

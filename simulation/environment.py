@@ -44,7 +44,13 @@ class MonthEnvironment:
         Poverty-trap threshold each household faces (lower while coached) (Rp).
     """
 
-    def __init__(self, world: World, hh: HouseholdState, rice_rise: float) -> None:
+    def __init__(
+        self,
+        world: World,
+        hh: HouseholdState,
+        rice_rise: float,
+        care_need: NDArray[np.bool_] | None = None,
+    ) -> None:
         pl, n = world.poverty, hh.n
         # by area (0 rural, 1 urban): one value each, picked per household
         factor = 1.0 + np.array([pl.rice_share_rural, pl.rice_share_urban]) * rice_rise
@@ -56,8 +62,10 @@ class MonthEnvironment:
         self.minimum_wage: F8 = np.take(
             np.array([r.minimum_wage for r in world.regions]), hh.region
         )
-        need = (hh.age >= round(world.income.care_age * 12)) | (hh.disabled & (hh.age >= 0))
-        self.care_need: NDArray[np.bool_] = need.view(np.uint64)[:, 0] != 0  # any member
+        if care_need is None:  # not counted already (see simulation.composition)
+            need = (hh.age >= round(world.income.care_age * 12)) | (hh.disabled & (hh.age >= 0))
+            care_need = np.asarray(need.any(axis=1))
+        self.care_need: NDArray[np.bool_] = care_need
         # levers in single precision (they are shares and small factors): less memory
         self.uncovered: F4 = np.ones(n, dtype=np.float32)
         self.care_relief: F4 = np.zeros(n, dtype=np.float32)

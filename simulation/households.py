@@ -160,7 +160,7 @@ class Household(mesa.Agent):  # type: ignore[misc]
     @property
     def members(self) -> dict[str, int]:
         """Members by PKH component (persons)."""
-        counts = component_counts(self.model.households)[self.index]
+        counts = component_counts(self.model.households, np.array([self.index]))[0]
         return dict(zip(COMPONENTS, (int(c) for c in counts), strict=True))
 
     def step_demography(self) -> None:

@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.agencies import PolicyRuntime
+from simulation.composition import Composition
 from simulation.environment import MonthEnvironment
 from simulation.households import Household
 from simulation.mechanisms.assets import assets_step
@@ -71,6 +72,10 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._mortality = monthly_mortality(world.demography)
         self._rice_left = 0
         self._household_agents = False
+        # counts of members by kind, kept current by demography (ages as of the month before)
+        self.composition = Composition(
+            self.households, world.income, month=-params.run.burn_in_months - 1
+        )
         self.recorder = Recorder(self)
         self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
@@ -167,7 +172,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         u_rice = float(self.streams.generator("food_price", self.month).random())
         self._rice_left = next_rice_episode(self._rice_left, u_rice, self.params.world.shocks)
         rise = self.params.world.shocks.food_price_rise if self._rice_left > 0 else 0.0
-        self.env = MonthEnvironment(self.params.world, self.households, rise)
+        care_need = self.composition.care_need.copy()
+        self.env = MonthEnvironment(self.params.world, self.households, rise, care_need)
         self.draws = self._draw_month()
 
     def _draw_month(self) -> dict[str, NDArray[np.float64]]:
@@ -186,10 +192,11 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     def _households_vectorised(self) -> None:
         w, hh, env = self.params.world, self.households, self.env
         assert env is not None
-        demography_step(hh, w.demography, self.draws, self._mortality)
+        touched = demography_step(hh, w.demography, self.draws, self._mortality)
+        self.composition.update(hh, touched, self.month)
         self._agencies_act()
         shocks_step(hh, w.shocks, self.draws, env.uncovered)
-        income_step(hh, w.income, w.assets, env, self.draws)
+        income_step(hh, w.income, w.assets, env, self.draws, self.composition.workers)
         consumption_step(
             hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
         )
@@ -199,5 +206,6 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     def _households_per_agent(self) -> None:
         agents = self.agents_by_type[Household]
         agents.do("step_demography")
+        self.composition.update(self.households, np.arange(self.households.n), self.month)
         self._agencies_act()
         agents.do("step")

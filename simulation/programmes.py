@@ -9,12 +9,11 @@ households paid. Costs are in Rupiah of the simulated sample (national / weight)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import component_counts
 from simulation.ledger import Ledger
 from simulation.policy import KINDS, Programme
 
@@ -225,7 +224,7 @@ def first_served(
     return first
 
 
-def pkh_annual_benefit(counts: NDArray[np.int16], rules: Programme) -> F8:
+def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: Programme) -> F8:
     """Annual PKH benefit per family (Rp): per-component caps, then the family cap.
 
     Members are counted in order of benefit, highest first, until ``member_cap`` (assumption:
@@ -251,18 +250,19 @@ class PKH(ProgrammeRuntime):
     def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
         super().__init__(spec, rt)
         self._annual = np.zeros(rt.n)
-        self._annual_month: int | None = None
+        self._epoch = -1  # composition epoch of ``_annual``
 
     def annual(self) -> F8:
-        """Annual benefit each family would receive now (Rp/year), computed once a month."""
-        month = self.rt.model.month
-        if self._annual_month != month:
-            # only families that are enrolled or could be: the rest are never asked
-            rows = np.flatnonzero(self.enrolled | (self.rt.deciles(self) <= self.spec.max_decile))
-            counts = component_counts(self.rt.model.households, rows)
-            self._annual = np.zeros(self.rt.n)
-            self._annual[rows] = pkh_annual_benefit(counts, self.spec)
-            self._annual_month = month
+        """Annual benefit each family would receive now (Rp/year).
+
+        Recomputed only for the families whose members changed since the last call (see
+        :class:`simulation.composition.Composition`), or for all when updates were missed.
+        """
+        comp = self.rt.model.composition
+        if self._epoch != comp.epoch:
+            rows = comp.changed if self._epoch == comp.epoch - 1 else np.arange(self.rt.n)
+            self._annual[rows] = pkh_annual_benefit(comp.components[rows], self.spec)
+            self._epoch = comp.epoch
         return self._annual
 
     def eligible_extra(self, month: int) -> B1:

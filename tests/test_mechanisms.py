@@ -103,3 +103,29 @@ def test_distress_sales_keep_subsistence_when_income_stops() -> None:
     assert (hh.consumption_pc >= floor * (1 - 1e-9)).all()
     assert (hh.assets < 2.0 * p.world.assets.high_steady_state).all()
     assert not hh.extreme_poor.any()
+
+
+@pytest.mark.parametrize("burn_in", [0, 7])
+def test_kept_member_counts_equal_a_full_recount(burn_in: int) -> None:
+    """Counts recomputed only where demography or a band edge changed them stay exact."""
+    from simulation.composition import Composition
+    from simulation.mechanisms.income import earners
+
+    params = small_params(
+        "baseline_2025",
+        world__population__households=3000,
+        run__months=40,
+        run__burn_in_months=burn_in,
+    )
+    model = GraduationModel(params)
+    inc = params.world.income
+    for _ in range(40):
+        model.step()
+        fresh = Composition(model.households, inc, model.month - 1)
+        kept = model.composition
+        np.testing.assert_array_equal(kept.components, fresh.components)
+        np.testing.assert_array_equal(kept.workers, fresh.workers)
+        np.testing.assert_array_equal(kept.care_need, fresh.care_need)
+        np.testing.assert_array_equal(kept.components, component_counts(model.households))
+        assert ((earners(model.households, inc) > 0) == (kept.workers > 0)).all()
+    assert kept.epoch == 40 + burn_in

@@ -129,6 +129,7 @@ def _two_primary_children_family(model: GraduationModel, i: int) -> None:
     hh.pregnant[i] = 0
     hh.size[i] = 3
     hh.consumption_pc[i] = 1.0  # poorest on the registry built in month 0: enrolled first
+    model.composition.refresh(hh)  # members changed by hand
 
 
 def _pkh_transfers(pkh_budget: float | None) -> list[float]:

@@ -113,25 +113,34 @@ def demography_step(
     d: Demography,
     draws: dict[str, NDArray[np.float64]],
     q_table: NDArray[np.float64],
-) -> None:
+) -> NDArray[np.intp]:
     """Advance all households one month of demography, in place.
 
     Order: age, deaths, departures, births of pregnancies at term, conceptions. The last member
     of a household neither dies nor leaves (households are conserved). Only the few households
     where an event happens are touched after the ageing.
+
+    Returns
+    -------
+    ndarray of intp
+        Rows of the households touched by an event (members or pregnancy changed), possibly
+        repeated; ageing alone is not an event.
     """
     age = state.age
     age += age >= 0
-    rows, slots = _deaths(state, draws["mortality"], _by_month(q_table))
-    _remove(state, rows, slots)
-    state.pregnant[rows[slots == 1]] = 0  # the partner died
-    rows, slots = _departures(state, d, draws["leave_home"], state.size)
-    _remove(state, rows, slots)
-    _births(state, d, draws["newborn"])
-    _conceptions(state, d, draws["conception"])
+    dead, slots = _deaths(state, draws["mortality"], _by_month(q_table))
+    _remove(state, dead, slots)
+    state.pregnant[dead[slots == 1]] = 0  # the partner died
+    gone, slots = _departures(state, d, draws["leave_home"], state.size)
+    _remove(state, gone, slots)
+    born = _births(state, d, draws["newborn"])
+    conceived = _conceptions(state, d, draws["conception"])
+    return np.concatenate((dead, gone, born, conceived))
 
 
-def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]) -> None:
+def _births(
+    state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]
+) -> NDArray[np.intp]:
     pregnant = state.pregnant
     pregnant += pregnant > 0
     term = np.flatnonzero(pregnant > d.pregnancy_months)
@@ -142,16 +151,19 @@ def _births(state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]
     state.age[rows, slots] = 0
     state.disabled[rows, slots] = u_newborn[rows] < d.disability_probability
     state.size[rows] += 1
+    return term  # pregnancies ended, with or without a birth
 
 
-def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -> None:
+def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -> NDArray[np.intp]:
     rows = np.flatnonzero(u < d.conception_hazard)  # the few at risk are checked below
     partner = state.age[rows, 1]
     lo, hi = d.fertile_age
     fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant[rows] == 0)
     age = state.age[rows].view(np.uint16)  # empty slots (-1) wrap to 65535
     children = row_count(age < 18 * 12)
-    state.pregnant[rows[fertile & (children < d.max_children)]] = 1
+    conceived: NDArray[np.intp] = rows[fertile & (children < d.max_children)]
+    state.pregnant[conceived] = 1
+    return conceived
 
 
 def reference_demography(

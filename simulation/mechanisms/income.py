@@ -30,7 +30,7 @@ from simulation.params import Assets, Income
 if TYPE_CHECKING:
     from simulation.environment import MonthEnvironment
 
-__all__ = ["earners", "income_step", "reference_income", "total_income"]
+__all__ = ["earner_weight", "earners", "income_step", "reference_income", "total_income"]
 
 
 def f64(x: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -42,6 +42,16 @@ def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
     """Effective number of earners per household (1 + extra weight per extra worker)."""
     working = row_count(age_band_mask(state.age, *inc.working_age) & ~state.disabled)
     return np.where(working > 0, 1.0 + inc.extra_earner_weight * (working - 1), 0.0)
+
+
+def earner_weight(workers: NDArray[np.int8], inc: Income) -> NDArray[np.float64]:
+    """Effective number of earners from the number of workers, as :func:`earners`."""
+    weight = workers.astype(np.float64)
+    weight -= 1.0
+    weight *= inc.extra_earner_weight  # exactly as 1 + w * (workers - 1)
+    weight += 1.0
+    weight[workers == 0] = 0.0
+    return weight
 
 
 def _ref_earners(ages: list[int], disabled: list[bool], inc: Income) -> float:
@@ -56,9 +66,14 @@ def income_step(
     assets: Assets,
     env: MonthEnvironment,
     draws: dict[str, NDArray[np.float64]],
+    workers: NDArray[np.int8] | None = None,
 ) -> None:
-    """Update employment, the persistent shock and this month's wage and enterprise income."""
-    n_earn = earners(state, inc)
+    """Update employment, the persistent shock and this month's wage and enterprise income.
+
+    ``workers`` (working-age members without a severe disability, if already counted, see
+    :class:`simulation.composition.Composition`) saves recounting them.
+    """
+    n_earn = earners(state, inc) if workers is None else earner_weight(workers, inc)
     u = draws["employment"]
     state.employed[:] = (n_earn > 0) & np.where(
         state.employed, u >= inc.job_separation, u < inc.job_finding + f64(env.finding_boost)

@@ -1,0 +1,93 @@
+"""Who lives in each household, counted: PKH components, workers and care needs.
+
+The counts depend only on members' ages, disabilities and the partner's pregnancy, so they
+change only when demography touches a household (a death, a departure, a birth, a pregnancy
+starting or ending) or when a member's age reaches the edge of a band (school levels, working
+age, old age). :class:`Composition` keeps the counts of every household and recounts only those
+households each month: the ones demography reports, and the ones whose next band edge falls in
+this month (stored per household). Everyone else's counts are still exact, at a small share of
+the cost of recounting a million households every month.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.households import (
+    AGE_BANDS,
+    HouseholdState,
+    age_band_mask,
+    component_counts,
+    row_count,
+)
+from simulation.params import Income
+
+__all__ = ["Composition"]
+
+NEVER = np.iinfo(np.int16).max  #: next-edge month of a household whose members pass no edge
+
+
+class Composition:
+    """Member counts of every household, recounted only where they may have changed.
+
+    Attributes
+    ----------
+    components : ndarray of int8, shape (N, 7)
+        Members by PKH component (:data:`simulation.households.COMPONENTS`).
+    workers : ndarray of int8
+        Members of working age without a severe disability (persons).
+    care_need : ndarray of bool
+        A member needs care (severe disability, or at least ``care_age``).
+    epoch : int
+        Number of updates so far; ``changed`` holds the rows recounted at the last one.
+    month : int
+        Model month of the ages counted.
+
+    Code that changes members outside :func:`~simulation.mechanisms.demography.demography_step`
+    (a test, a notebook) calls :meth:`refresh` afterwards.
+    """
+
+    def __init__(self, state: HouseholdState, inc: Income, month: int) -> None:
+        self.inc = inc
+        self.working = tuple(round(x * 12) for x in inc.working_age)
+        self.care_age = round(inc.care_age * 12)
+        bands = [(round(lo * 12), round(hi * 12)) for lo, hi in AGE_BANDS.values()]
+        edges = {e for band in [*bands, self.working] for e in band} | {self.care_age}
+        self.edges = np.array(sorted(edges), dtype=np.int32)
+        n = state.n
+        self.components = np.zeros((n, 7), dtype=np.int8)
+        self.workers = np.zeros(n, dtype=np.int8)
+        self.care_need = np.zeros(n, dtype=bool)
+        self.next_edge = np.zeros(n, dtype=np.int16)  # month a member next reaches an edge
+        self.epoch, self.month = 0, month
+        self.changed: NDArray[np.intp] = np.arange(n)
+        self._count(state, self.changed, month)
+
+    def refresh(self, state: HouseholdState) -> None:
+        """Recount every household (after members changed outside demography)."""
+        self.update(state, np.arange(state.n), self.month)
+
+    def update(self, state: HouseholdState, touched: NDArray[np.intp], month: int) -> None:
+        """Recount the households demography ``touched`` and those reaching a band edge."""
+        due = np.flatnonzero(self.next_edge <= month)
+        rows = np.union1d(touched, due)
+        self._count(state, rows, month)
+        self.epoch, self.month = self.epoch + 1, month
+        self.changed = rows
+
+    def _count(self, state: HouseholdState, rows: NDArray[np.intp], month: int) -> None:
+        age, disabled = state.age[rows], state.disabled[rows]
+        self.components[rows] = component_counts(state, rows)
+        self.workers[rows] = row_count(age_band_mask(age, *self.inc.working_age) & ~disabled)
+        need = (age >= self.care_age) | (disabled & (age >= 0))
+        self.care_need[rows] = need.any(axis=1)
+        self.next_edge[rows] = self._next_edge(age, month)
+
+    def _next_edge(self, age: NDArray[np.int16], month: int) -> NDArray[np.int16]:
+        """Month in which a member of each household (ages ``age``, months) reaches an edge."""
+        at = np.searchsorted(self.edges, age, side="right")  # first edge above each age
+        edge = np.append(self.edges, NEVER)[at]
+        wait = np.where(age >= 0, edge - age, NEVER).min(axis=1, initial=NEVER)
+        out: NDArray[np.int16] = np.minimum(month + wait, NEVER).astype(np.int16)
+        return out
