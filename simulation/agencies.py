@@ -240,7 +240,9 @@ class PolicyRuntime:
         mw = self.model.env.minimum_wage
         kpm = self.is_kpm() & (tr.status == ENROLLED)
         watch = kpm & tr.had_package
-        tr.empower_streak[:] = np.where(watch, np.where(income >= mw, tr.empower_streak + 1, 0), 0)
+        streak = tr.empower_streak
+        streak += 1
+        streak *= watch & (income >= mw)  # reset to 0 unless watched and earning
         tr.graduate(np.flatnonzero(watch & (tr.empower_streak >= g.empowerment_months)),
                     EMPOWERMENT, month, self)  # fmt: skip
         if month == 0 or month % g.assessment_months:
@@ -251,7 +253,9 @@ class PolicyRuntime:
             "poverty_multiple": hh.consumption_pc > g.poverty_multiple * hh.poverty_line,
             "minimum_wage": income >= mw,
         }[g.welfare_rule]
-        tr.welfare_streak[:] = np.where(kpm, np.where(test, tr.welfare_streak + 1, 0), 0)
+        streak = tr.welfare_streak
+        streak += 1
+        streak *= kpm & test  # reset to 0 unless enrolled and passing
         welfare = np.flatnonzero(kpm & (tr.welfare_streak >= g.consecutive))
         tr.graduate(welfare, WELFARE, month, self)
         self._natural(month)

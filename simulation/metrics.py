@@ -61,14 +61,14 @@ def deciles_and_gini(x: F8, w: F8, order: NDArray[np.intp]) -> tuple[NDArray[np.
     with midpoint ranks ``F_i`` (the deciles' ranks), the Lorenz-curve area of :func:`gini`
     equals ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
     """
-    ws = w[order]
+    ws = np.take(w, order)
     rank = np.cumsum(ws)
     mass = rank[-1]
     rank -= ws / 2
     rank /= mass
     decile = np.empty(x.shape[0], dtype=np.int8)
     decile[order] = np.minimum((rank * 10).astype(np.int8), 9) + 1
-    ws *= x[order]  # now w * x
+    ws *= np.take(x, order)  # now w * x
     total = ws.sum()
     if total <= 0:
         return decile, 0.0

@@ -57,20 +57,22 @@ class PolicyRecorder:
     def record(self, model: GraduationModel, rt: PolicyRuntime) -> None:
         """Store this month's policy outcomes."""
         b, t, w, tr = self._buf, model.month, model.weight, rt.tracker
-        b["enrolled"][t] = [p.enrolled.sum() * w for p in rt.programmes]
+        b["enrolled"][t] = [np.count_nonzero(p.enrolled) * w for p in rt.programmes]
         b["spending"][t] = [p.paid * w for p in rt.programmes]
         b["waiting"][t] = [p.waiting * w for p in rt.programmes]
         kpm = rt.is_kpm()
-        b["kpm"][t] = kpm.sum() * w
+        b["kpm"][t] = np.count_nonzero(kpm) * w
         b["graduations"][t] = [tr.new[k] * w for k in GRADUATION_TYPES]
         b["relapses"][t] = tr.relapses * w
         b["sustained_graduations"][t] = tr.sustained * w
         b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
-        b["contributors"][t] = rt.contributor.sum() * w
+        b["contributors"][t] = np.count_nonzero(rt.contributor) * w
         assert model.true_decile is not None  # set by the household recorder just before
         bottom40: NDArray[np.bool_] = np.asarray(model.true_decile <= 4)
-        b["inclusion_error"][t] = (kpm & ~bottom40).sum() / max(kpm.sum(), 1)
-        b["exclusion_error"][t] = (bottom40 & ~kpm).sum() / max(bottom40.sum(), 1)
+        n_kpm, n_bottom = np.count_nonzero(kpm), np.count_nonzero(bottom40)
+        both = np.count_nonzero(kpm & bottom40)
+        b["inclusion_error"][t] = (n_kpm - both) / max(n_kpm, 1)
+        b["exclusion_error"][t] = (n_bottom - both) / max(n_bottom, 1)
         b["monitoring_cost"][t] = rt.monitoring_paid * w
         credit = [p for p in rt.programmes if p.spec.kind == "credit"]
         b["credit_repaid"][t] = sum(getattr(p, "repaid", 0.0) for p in credit) * w

@@ -45,25 +45,42 @@ def consumption_step(
     invest_cap : float
         Assets up to which savings are invested (the high steady state, Rp).
     """
-    k = rule.income_smoothing
-    state.usual_income *= 1.0 - k
-    state.usual_income += k * income
+    # in place, on a few work arrays; each line keeps the operation order of the equations
+    k, d = rule.income_smoothing, rule.distress_discount
     ybar = state.usual_income
-    cash = state.savings + income - state.health_cost
-    target = ybar + rule.mpc_excess * (cash - ybar - rule.buffer_months * ybar)
-    floor = rule.subsistence_share * extreme_line * state.size
-    short = np.maximum(floor - cash, 0.0)
-    sold = np.minimum(state.assets, short / (1.0 - rule.distress_discount))
+    ybar *= 1.0 - k
+    ybar += k * income
+    cash = state.savings + income
+    cash -= state.health_cost
+    buffer = rule.buffer_months * ybar
+    target = cash - ybar
+    target -= buffer
+    target *= rule.mpc_excess
+    target += ybar
+    floor = rule.subsistence_share * extreme_line
+    floor *= state.size
+    sold = floor - cash  # what cash falls short of subsistence ...
+    np.maximum(sold, 0.0, out=sold)
+    sold /= 1.0 - d
+    np.minimum(state.assets, sold, out=sold)  # ... met by selling assets at a discount
     state.assets -= sold
-    cash += sold * (1.0 - rule.distress_discount)
-    c = np.maximum(np.minimum(np.maximum(target, floor), cash), 0.0)
-    state.consumption[:] = c
-    state.savings[:] = np.maximum(cash - c, 0.0)
-    excess = np.maximum(state.savings - rule.buffer_months * ybar, 0.0)
-    invest = np.minimum(rule.invest_share * excess, np.maximum(invest_cap - state.assets, 0.0))
+    sold *= 1.0 - d
+    cash += sold
+    c = np.maximum(target, floor, out=target)
+    np.minimum(c, cash, out=c)
+    np.maximum(c, 0.0, out=c)
+    np.copyto(state.consumption, c)
+    np.subtract(cash, c, out=state.savings)
+    np.maximum(state.savings, 0.0, out=state.savings)
+    excess = np.subtract(state.savings, buffer, out=buffer)
+    np.maximum(excess, 0.0, out=excess)
+    excess *= rule.invest_share
+    room = np.subtract(invest_cap, state.assets, out=cash)
+    np.maximum(room, 0.0, out=room)
+    invest = np.minimum(excess, room, out=excess)
     state.savings -= invest
     state.assets += invest
-    state.consumption_pc[:] = c / state.size
+    np.divide(c, state.size, out=state.consumption_pc)
 
 
 def reference_consumption(

@@ -74,31 +74,46 @@ def income_step(
     :class:`simulation.composition.Composition`) saves recounting them.
     """
     n_earn = earners(state, inc) if workers is None else earner_weight(workers, inc)
+    # in place, on a few work arrays; each line keeps the operation order of the equations
     u = draws["employment"]
-    state.employed[:] = (n_earn > 0) & np.where(
-        state.employed, u >= inc.job_separation, u < inc.job_finding + f64(env.finding_boost)
-    )
+    stay = u >= inc.job_separation
+    finding = f64(env.finding_boost)
+    finding += inc.job_finding
+    hired = u < finding
+    np.copyto(stay, hired, where=~state.employed)
+    np.logical_and(n_earn > 0, stay, out=state.employed)
     state.persistent *= inc.persistent_rho
     state.persistent += inc.persistent_sigma * draws["persistent"]
     v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
     st = inc.transitory_sigma
-    shock = np.exp(state.persistent - v / 2 + st * draws["transitory"] - st * st / 2)
-    work = np.where(state.employed, 1.0, inc.jobless_earnings) * (state.sick == 0)
-    work *= 1.0 - inc.care_burden * env.care_need * (1.0 - f64(env.care_relief))
-    state.wage_income[:] = env.wages[state.region] * state.skill * n_earn * work * shock
-    state.enterprise_income[:] = assets.enterprise_return * f64(env.return_factor) * state.assets
-    state.kin_income[:] = np.where(n_earn > 0, 0.0, inc.kin_support * state.size)
+    shock = state.persistent - v / 2
+    shock += st * draws["transitory"]
+    shock -= st * st / 2
+    np.exp(shock, out=shock)
+    work = np.take(np.array([inc.jobless_earnings, 1.0]), state.employed.view(np.int8))
+    work *= state.sick == 0
+    relief = f64(env.care_relief)
+    np.subtract(1.0, relief, out=relief)
+    care = inc.care_burden * env.care_need
+    care *= relief
+    np.subtract(1.0, care, out=care)
+    work *= care
+    wage = np.take(env.wages, state.region, out=state.wage_income)
+    for factor in (state.skill, n_earn, work, shock):
+        wage *= factor
+    enterprise = f64(env.return_factor)
+    enterprise *= assets.enterprise_return
+    np.multiply(enterprise, state.assets, out=state.enterprise_income)
+    np.multiply(inc.kin_support, state.size, out=state.kin_income)
+    state.kin_income *= n_earn == 0
 
 
 def total_income(state: HouseholdState) -> NDArray[np.float64]:
     """Income of the month from all sources (Rp/month)."""
-    return (
-        state.wage_income
-        + state.enterprise_income
-        + state.other_income
-        + state.kin_income
-        + state.transfer_income
-    )
+    total = state.wage_income + state.enterprise_income
+    for part in (state.other_income, state.kin_income, state.transfer_income):
+        total += part
+    return total
 
 
 def reference_income(
