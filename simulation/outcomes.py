@@ -69,7 +69,7 @@ class PolicyRecorder:
         b["contributors"][t] = np.count_nonzero(rt.contributor) * w
         assert model.true_decile is not None  # set by the household recorder just before
         bottom40: NDArray[np.bool_] = np.asarray(model.true_decile <= 4)
-        n_kpm, n_bottom = np.count_nonzero(kpm), np.count_nonzero(bottom40)
+        n_kpm, n_bottom = int(np.count_nonzero(kpm)), int(np.count_nonzero(bottom40))
         both = np.count_nonzero(kpm & bottom40)
         b["inclusion_error"][t] = (n_kpm - both) / max(n_kpm, 1)
         b["exclusion_error"][t] = (n_bottom - both) / max(n_bottom, 1)

@@ -123,7 +123,7 @@ class ProgrammeRuntime:
         """Enrol eligible households by priority then rank, within capacity and budget."""
         cand = np.flatnonzero(self.eligible(month))
         eligible = int(cand.size)
-        room = min(max(self.capacity - np.count_nonzero(self.enrolled), 0), cand.size)
+        room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), cand.size)
         if room == 0:
             self.waiting = int(cand.size)
             return
