@@ -14,6 +14,7 @@ __all__ = [
     "deciles_and_gini",
     "fgt",
     "gini",
+    "hazen_quantiles",
     "kaplan_meier",
     "order_nonnegative",
     "weighted_deciles",
@@ -144,6 +145,21 @@ def weighted_quantiles(x: F8, w: F8, q: F8, order: NDArray[np.intp] | None = Non
     if order is None:
         order = np.argsort(x, kind="stable")
     return np.interp(q, _ranks(w, order), x[order])
+
+
+def hazen_quantiles(ordered: F8, q: F8) -> F8:
+    """Quantiles at probabilities ``q`` of already sorted ``ordered`` (Hazen's definition).
+
+    Hazen (1914), numpy's ``method="hazen"``: the ``p``-quantile interpolates linearly at the
+    0-based position ``n p - 1/2``, clipped to the data, so each observation sits at the middle
+    of its share of the probability.
+    """
+    n = ordered.shape[0]
+    h = np.clip(n * q - 0.5, 0, n - 1)
+    lo = np.floor(h).astype(np.intp)
+    hi = np.minimum(lo + 1, n - 1)
+    out: F8 = ordered[lo] + (h - lo) * (ordered[hi] - ordered[lo])
+    return out
 
 
 def kaplan_meier(durations: NDArray[np.int64], events: NDArray[np.bool_], horizon: int) -> F8:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import xarray as xr
 
-from simulation.metrics import deciles_and_gini, order_nonnegative
+from simulation.metrics import deciles_and_gini, hazen_quantiles, order_nonnegative
 from simulation.schema import to_dict
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class Recorder:
     def _record_assets(self, model: GraduationModel, t: int) -> None:
         hh, b, world = model.households, self._buf, model.params.world
         b["mean_assets"][t] = hh.assets.mean()
-        b["asset_quantiles"][t] = np.quantile(np.sort(hh.assets), QUANTILES, method="hazen")
+        b["asset_quantiles"][t] = hazen_quantiles(np.sort(hh.assets), QUANTILES)
         b["above_threshold_share"][t] = np.mean(hh.assets > world.assets.threshold)
         b["mean_savings"][t] = hh.savings.mean()
         w = hh.size.astype(np.float64)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from simulation.metrics import decile_means, fgt, gini, weighted_quantiles
+from simulation.metrics import decile_means, fgt, gini, hazen_quantiles, weighted_quantiles
 
 SETTINGS = settings(max_examples=50, deadline=None)
 
@@ -307,3 +307,14 @@ def test_weighted_quantiles_monotone_bounded_and_weight_scale_free(
     assert got[0] == x.min()
     assert got[-1] == x.max()
     np.testing.assert_allclose(weighted_quantiles(x, w * scale, q), got, rtol=1e-9, atol=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    x=st.lists(st.floats(0, 1e12), min_size=1, max_size=300),
+    q=st.lists(st.floats(0, 1), min_size=1, max_size=6),
+)
+def test_hazen_quantiles_of_sorted_data_are_numpys(x: list[float], q: list[float]) -> None:
+    data, probs = np.sort(np.array(x)), np.array(q)
+    expected = np.quantile(data, probs, method="hazen")
+    np.testing.assert_allclose(hazen_quantiles(data, probs), expected, rtol=1e-12, atol=1e-3)
