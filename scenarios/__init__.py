@@ -10,6 +10,8 @@ Use :func:`load_params` to turn a scenario (plus dotted overrides) into validate
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,8 +26,11 @@ __all__ = ["SCENARIO_DIR", "available", "load_params", "load_tree", "strip_prove
 SCENARIO_DIR = Path(__file__).resolve().parent
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that reads ``3.0e6`` as a float (YAML 1.1 wants ``3.0e+6``)."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loader (libyaml's when installed) that reads ``3.0e6`` as a float.
+
+    YAML 1.1 wants ``3.0e+6``; the resolver below accepts exponents without a sign.
+    """
 
 
 _Loader.add_implicit_resolver(
@@ -48,12 +53,18 @@ def available() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 
 
+@functools.lru_cache(maxsize=64)
+def _parse(path: str, mtime_ns: int) -> Any:
+    """Parse a YAML file once per version (a sweep worker loads the same files every job)."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_Loader) or {}  # _Loader is a SafeLoader
+
+
 def _read(name: str) -> dict[str, Any]:
     path = SCENARIO_DIR / f"{name}.yaml"
     if not path.is_file():
         raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available())}")
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.load(fh, Loader=_Loader) or {}  # _Loader is a SafeLoader
+    data = copy.deepcopy(_parse(str(path), path.stat().st_mtime_ns))  # callers may change it
     if not isinstance(data, dict):
         raise ParameterError(f"scenario {name!r} must be a mapping")
     return data
