@@ -59,7 +59,7 @@ def write_atomic(ds: xr.Dataset, path: Path) -> None:
     """Write ``ds`` to ``path`` through a temporary file renamed into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        ds.to_netcdf(tmp, engine="h5netcdf")
+        ds.to_netcdf(tmp, engine="netcdf4")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ __all__ = ["collect"]
 
 
 def _load(path: Path) -> xr.Dataset:
-    with xr.open_dataset(path, engine="h5netcdf") as ds:
+    with xr.open_dataset(path, engine="netcdf4") as ds:
         return ds.load()
 
 

@@ -121,6 +121,6 @@ def test_report_writes_figures_and_tables(sweep: Path, tmp_path: Path) -> None:
         assert (out / name).stat().st_size > 0, name
     text = (out / "summary.md").read_text()
     assert "Poverty rate (%)" in text and "Spending (Rp trillion)" in text and "aid_only" in text
-    effects = xr.open_dataset(out / "effects.nc", engine="h5netcdf")
+    effects = xr.open_dataset(out / "effects.nc", engine="netcdf4")
     assert float(effects.effect_mean.sel(scenario="baseline_2025", outcome="poverty_rate")) == 0
     assert report_main([str(sweep), "--baseline", "nope", "--out", str(out)]) == 2
