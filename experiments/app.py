@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,9 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     if done is not None:
         log.info("skipping %s: finished result %s has the same configuration", cfg.scenario, done)
         return done
+    start = time.perf_counter()
     ds = run(params, replicates=reps, progress=cfg.progress)
+    computed = time.perf_counter() - start
     ds.attrs.update(
         scenario=cfg.scenario,
         config_hash=digest,
@@ -90,7 +93,7 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{cfg.output}-{digest}.nc"
     write_atomic(ds, path)
-    log.info("wrote %s (%s, replicates %s)", path, cfg.scenario, reps)
+    log.info("wrote %s (%s, replicates %s; computed in %.3f s)", path, cfg.scenario, reps, computed)
     return path
 
 
