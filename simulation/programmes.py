@@ -102,8 +102,9 @@ class ProgrammeRuntime:
             if self.cooldown:
                 self.completed[done] = month
             self.on_complete(done)
-        self.enrol(month)
-        self.pay(month)
+        if self.enrol(month) or done.size:
+            members = np.flatnonzero(self.enrolled)
+        self.pay(month, members)
 
     def leave(self, idx: NDArray[np.intp]) -> None:
         """End the enrolment of households ``idx``."""
@@ -119,14 +120,17 @@ class ProgrammeRuntime:
         ok &= self.rt.allowed(self, month)
         return ok
 
-    def enrol(self, month: int) -> None:
-        """Enrol eligible households by priority then rank, within capacity and budget."""
+    def enrol(self, month: int) -> int:
+        """Enrol eligible households by priority then rank, within capacity and budget.
+
+        Returns the number of households enrolled.
+        """
         cand = np.flatnonzero(self.eligible(month))
         eligible = int(cand.size)
         room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), cand.size)
         if room == 0:
             self.waiting = int(cand.size)
-            return
+            return 0
         cand = self._leading(cand, room, month)
         take = self._affordable(cand, month)
         self.waiting = eligible - int(take.size)
@@ -140,6 +144,7 @@ class ProgrammeRuntime:
                 self.paid += self.one_off_cost() * take.size
             self.on_enrol(take, month)
             self.rt.enrolled_in(self, take)
+        return int(take.size)
 
     def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
         """Return the ``k`` candidates served first: priority, then registry score (poorest)."""
@@ -171,9 +176,12 @@ class ProgrammeRuntime:
         year = np.cumsum(new * 12)
         return cand[(now <= free_now) & (year <= free_year)]
 
-    def pay(self, month: int) -> None:
-        """Pay what is due, in rank order while the ledger holds money, and apply it."""
-        idx = np.flatnonzero(self.enrolled)
+    def pay(self, month: int, members: NDArray[np.intp] | None = None) -> None:
+        """Pay what is due, in rank order while the ledger holds money, and apply it.
+
+        ``members`` are the enrolled households, if already known.
+        """
+        idx = np.flatnonzero(self.enrolled) if members is None else members
         due = self.due(month, idx)
         if np.ndim(due) == 0:  # a flat benefit: no per-household arrays unless money is short
             if float(due) <= 0:

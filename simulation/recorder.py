@@ -70,7 +70,7 @@ class Recorder:
         hh, t, b = model.households, model.month, self._buf
         w = hh.size * np.float64(model.weight)  # persons represented
         c = hh.consumption_pc
-        decile, b["gini"][t] = deciles_and_gini(c, w, order_nonnegative(c))
+        decile, b["gini"][t] = deciles_and_gini(c, hh.size, order_nonnegative(c), model.weight)
         model.true_decile = decile  # reused by the agencies next month
         # person weights and consumption by (decile, region, area, poor, extreme poor)
         mass, spend = _by_group(model, decile, w, w * c)
