@@ -108,6 +108,10 @@ class PolicyRuntime:
         """Registry proxy scores seen by ``programme`` (lower is poorer)."""
         return self.registry.score[self.list_of(programme)]
 
+    def order(self, programme: ProgrammeRuntime) -> NDArray[np.int32]:
+        """Households in the registry order seen by ``programme`` (poorest score first)."""
+        return self.registry.order[self.list_of(programme)]
+
     def draw(self, decision: str, month: int) -> NDArray[np.float64]:
         """Full-population uniforms of ``decision`` in ``month`` (cached)."""
         key = (decision, month)

@@ -16,12 +16,13 @@ from numpy.typing import NDArray
 
 from simulation.ledger import Ledger
 from simulation.policy import KINDS, Programme
+from simulation.registry import first_in_order, first_served
 
 if TYPE_CHECKING:
     from simulation.agencies import PolicyRuntime
 
 __all__ = [
-    "PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "first_served", "pkh_annual_benefit",
+    "PKH", "Cash", "HealthCover", "ProgrammeRuntime", "Rehab", "pkh_annual_benefit",
 ]  # fmt: skip
 
 F8 = NDArray[np.float64]
@@ -125,14 +126,14 @@ class ProgrammeRuntime:
 
         Returns the number of households enrolled.
         """
-        cand = np.flatnonzero(self.eligible(month))
-        eligible = int(cand.size)
-        room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), cand.size)
+        ok = self.eligible(month)
+        eligible = int(np.count_nonzero(ok))
+        room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), eligible)
+        room = min(room, self._money_bound(ok, month))
         if room == 0:
-            self.waiting = int(cand.size)
+            self.waiting = eligible
             return 0
-        cand = self._leading(cand, room, month)
-        take = self._affordable(cand, month)
+        take = self._affordable(self._leading(ok, room, month), month)
         self.waiting = eligible - int(take.size)
         if take.size:
             self.enrolled[take] = True
@@ -146,11 +147,58 @@ class ProgrammeRuntime:
             self.rt.enrolled_in(self, take)
         return int(take.size)
 
-    def _leading(self, cand: NDArray[np.intp], k: int, month: int) -> NDArray[np.intp]:
-        """Return the ``k`` candidates served first: priority, then registry score (poorest)."""
-        score = self.rt.scores(self)[cand]
-        priority = self.rt.priority(self, month)[cand]
-        return first_served(cand, priority, score, k)
+    def _leading(self, ok: B1, k: int, month: int) -> NDArray[np.intp]:
+        """Return the ``k`` eligible (``ok``) households served first, in serving order.
+
+        Priority households first, then the registry's order (score, poorest first; ties by
+        household index), as ``np.lexsort((idx, score, ~priority))`` over the eligible. Only
+        the start of the registry's order is read: as far as it takes to find ``k``.
+        """
+        priority = self.rt.priority(self, month) & ok
+        first = np.flatnonzero(priority)
+        if first.size:
+            score = self.rt.scores(self)[first]
+            first = first_served(first, np.ones(first.size, bool), score, min(k, first.size))
+            ok = ok & ~priority
+        rest = first_in_order(self.rt.order(self), ok, k - first.size)
+        return np.concatenate((first, rest)) if first.size else rest
+
+    def _costs(self, month: int) -> tuple[F8 | float, float, float]:
+        """Return the monthly cost per household and the money free after the caseload (Rp).
+
+        The cost includes the contingency; the free money is this year's rest after the
+        current caseload's remaining months, and a full year's allocation after its year.
+        """
+        cost = self.monthly_cost(month)
+        scale = 1.0 + self.contingency
+        if np.ndim(cost) == 0:  # the same cost for every household
+            cost = float(cost) * scale
+            enrolled = cost * int(np.count_nonzero(self.enrolled))
+        else:
+            enrolled = float(np.dot(self.enrolled, cost)) * scale
+            cost = cost * scale  # type: ignore[operator]
+        acc = self.ledger.current
+        free_now = self.ledger.remaining - enrolled * (12 - month % 12)
+        free_year = acc.allocated - acc.overhead - enrolled * 12
+        return cost, free_now, free_year
+
+    def _money_bound(self, ok: B1, month: int) -> int:
+        """At least how many eligible households the money could take (the count can be less).
+
+        Every newcomer costs at least the cheapest eligible household, so no more than the
+        free money divided by that cost can be enrolled; with no cost there is no bound.
+        """
+        cost, free_now, free_year = self._costs(month)
+        if free_now < 0 or free_year < 0:
+            return 0
+        cheapest = cost if np.ndim(cost) == 0 else np.min(cost, where=ok, initial=np.inf)
+        per_now = self.one_off_cost() + float(cheapest) * (12 - month % 12)
+        per_year = float(cheapest) * 12
+        bound = self.rt.n
+        for free, per in ((free_now, per_now), (free_year, per_year)):
+            if per > 0:  # a margin for rounding in the sums: the exact test follows
+                bound = min(bound, int(free / per * (1 + 1e-9)) + 1)
+        return bound
 
     def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
         """Leading candidates whose cost fits this year's money and a full year's budget.
@@ -160,19 +208,9 @@ class ProgrammeRuntime:
         in the year's allocation, so enrolments late in a year do not overrun the next.
         Both hold back ``contingency`` for cost growth within the year.
         """
-        cost = self.monthly_cost(month)
-        scale = 1.0 + self.contingency
-        if np.ndim(cost) == 0:  # the same cost for every household
-            enrolled = float(cost) * scale * int(np.count_nonzero(self.enrolled))
-            new = np.full(cand.size, float(cost) * scale)
-        else:
-            enrolled = float(np.dot(self.enrolled, cost)) * scale
-            new = cost[cand] * scale  # type: ignore[index]
-        months_left = 12 - month % 12
-        acc = self.ledger.current
-        free_now = self.ledger.remaining - enrolled * months_left
-        free_year = acc.allocated - acc.overhead - enrolled * 12
-        now = np.cumsum(self.one_off_cost() + new * months_left)
+        cost, free_now, free_year = self._costs(month)
+        new = np.full(cand.size, cost) if np.ndim(cost) == 0 else cost[cand]  # type: ignore[index]
+        now = np.cumsum(self.one_off_cost() + new * (12 - month % 12))
         year = np.cumsum(new * 12)
         return cand[(now <= free_now) & (year <= free_year)]
 
@@ -205,31 +243,6 @@ class ProgrammeRuntime:
     def months_in(self, month: int, idx: NDArray[np.intp]) -> NDArray[np.int32]:
         """Months since enrolment of the enrolled households ``idx`` (0 in the first month)."""
         return month - self.since[idx].astype(np.int32)
-
-
-def first_served(
-    idx: NDArray[np.intp], priority: B1, score: NDArray[np.float32], k: int
-) -> NDArray[np.intp]:
-    """Return the ``k`` households of ``idx`` served first, in serving order.
-
-    Order: priority households first, then by ascending ``score``, ties by household index
-    (as ``np.lexsort((idx, score, ~priority))``). The three keys are packed into one unsigned
-    64-bit word (priority bit, the score's bits made order-preserving, 31 bits of index) so that
-    one vectorised integer sort or partition does the work.
-    """
-    if idx.size and int(idx.max()) >= 2**31:
-        raise ValueError("first_served packs household indices in 31 bits")
-    bits = (score + np.float32(0.0)).view(np.uint32)  # -0.0 becomes +0.0
-    negative = bits >= np.uint32(2**31)
-    bits = np.where(negative, ~bits, bits | np.uint32(2**31))  # float order as unsigned order
-    keys = (~priority).astype(np.uint64) << np.uint64(63)
-    keys |= bits.astype(np.uint64) << np.uint64(31)
-    keys |= idx.astype(np.uint64)
-    if k < keys.size // 2:
-        keys = np.partition(keys, k - 1)[:k]
-    keys.sort()
-    first: NDArray[np.intp] = (keys[:k] & np.uint64(2**31 - 1)).astype(np.intp)
-    return first
 
 
 def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: Programme) -> F8:

@@ -8,13 +8,15 @@ stale. The shared registry is refreshed more often and measured better than agen
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.metrics import order_nonnegative, weighted_deciles
 from simulation.policy import RegistryRules
 
-__all__ = ["Registry", "weighted_deciles"]
+__all__ = ["Registry", "first_in_order", "first_served", "weighted_deciles"]
 
 
 class Registry:
@@ -25,6 +27,8 @@ class Registry:
         self.score = {k: np.zeros(n, dtype=np.float32) for k in ("shared", "own")}
         self.decile = {k: np.full(n, 10, dtype=np.int8) for k in ("shared", "own")}
         self.refreshed = {"shared": -(10**6), "own": -(10**6)}
+        #: households by (score, index): the order in which programmes serve them
+        self.order = {k: np.arange(n, dtype=np.int32) for k in ("shared", "own")}
 
     def due(self, which: str, month: int) -> bool:
         """Whether list ``which`` is refreshed in ``month`` (both are built in month 0)."""
@@ -45,4 +49,53 @@ class Registry:
         order = order_nonnegative(score - score.min())  # the same order, a faster sort
         self.decile[which] = weighted_deciles(score, persons, order)
         self.score[which] = score.astype(np.float32)  # ranks need no more (saves memory)
+        n = score.shape[0]
+        everyone = np.arange(n)
+        first = first_served(everyone, np.ones(n, dtype=bool), self.score[which], n)
+        self.order[which] = first.astype(np.int32)
         self.refreshed[which] = month
+
+
+def first_served(
+    idx: NDArray[np.intp], priority: NDArray[np.bool_], score: NDArray[np.float32], k: int
+) -> NDArray[np.intp]:
+    """Return the ``k`` households of ``idx`` served first, in serving order.
+
+    Order: priority households first, then by ascending ``score``, ties by household index
+    (as ``np.lexsort((idx, score, ~priority))``). The three keys are packed into one unsigned
+    64-bit word (priority bit, the score's bits made order-preserving, 31 bits of index) so that
+    one vectorised integer sort or partition does the work.
+    """
+    if idx.size and int(idx.max()) >= 2**31:
+        raise ValueError("first_served packs household indices in 31 bits")
+    bits = (score + np.float32(0.0)).view(np.uint32)  # -0.0 becomes +0.0
+    negative = bits >= np.uint32(2**31)
+    bits = np.where(negative, ~bits, bits | np.uint32(2**31))  # float order as unsigned order
+    keys = (~priority).astype(np.uint64) << np.uint64(63)
+    keys |= bits.astype(np.uint64) << np.uint64(31)
+    keys |= idx.astype(np.uint64)
+    if k < keys.size // 2:
+        keys = np.partition(keys, k - 1)[:k]
+    keys.sort()
+    first: NDArray[np.intp] = (keys[:k] & np.uint64(2**31 - 1)).astype(np.intp)
+    return first
+
+
+def first_in_order(
+    order: NDArray[np.integer[Any]], ok: NDArray[np.bool_], k: int
+) -> NDArray[np.intp]:
+    """Return the first ``k`` households of ``order`` with ``ok`` (fewer if there are fewer).
+
+    Reads ``order`` in growing chunks, so finding a few households near the start of a long
+    order costs little.
+    """
+    found: list[NDArray[np.intp]] = []
+    start, chunk, need = 0, max(4 * k, 4096), k
+    while need > 0 and start < order.size:
+        seg = order[start : start + chunk]
+        hit = seg[ok[seg]][:need].astype(np.intp)
+        found.append(hit)
+        need -= hit.size
+        start += chunk
+        chunk *= 2
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)

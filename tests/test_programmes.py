@@ -20,8 +20,8 @@ from simulation.metrics import kaplan_meier
 from simulation.network import village_network
 from simulation.params import Params
 from simulation.policy import Programme
-from simulation.programmes import ProgrammeRuntime, first_served, pkh_annual_benefit
-from simulation.registry import weighted_deciles
+from simulation.programmes import ProgrammeRuntime, pkh_annual_benefit
+from simulation.registry import first_in_order, first_served, weighted_deciles
 
 SMALL: dict[str, Any] = {
     "world.population.households": 300,
@@ -330,6 +330,44 @@ def test_first_served_is_priority_then_score_then_index(
     k = data.draw(st.integers(1, n))
     expected = idx[np.lexsort((idx, score.astype(np.float64), ~priority))][:k]
     np.testing.assert_array_equal(first_served(idx, priority, score, k), expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 20000),
+    share=st.floats(0, 1),
+    k=st.integers(0, 30000),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_first_in_order_is_the_first_k_eligible(n: int, share: float, k: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(n).astype(np.int32)
+    ok = rng.random(n) < share
+    expected = order[ok[order]][:k]
+    np.testing.assert_array_equal(first_in_order(order, ok, k), expected)
+
+
+def test_serving_order_equals_priority_then_score_then_index() -> None:
+    """The registry-order enrolment picks what sorting every candidate would."""
+    params = load_params("full_synergy", SMALL | {"world.population.households": 2000,
+                                                  "run.months": 26})  # fmt: skip
+    model = GraduationModel(params)
+    rt = model.runtime
+    assert rt is not None
+    with_priority = 0
+    for _ in range(25):  # graduates are referred and relapse: priority households appear
+        model.step()
+        month = model.month
+        for p in rt.programmes:
+            ok = p.eligible(month)
+            cand = np.flatnonzero(ok)
+            score = rt.scores(p)[cand].astype(np.float64)
+            priority = rt.priority(p, month)[cand]
+            with_priority += int(priority.any())
+            expected = cand[np.lexsort((cand, score, ~priority))]
+            for k in {1, 7, cand.size // 3, cand.size}:
+                np.testing.assert_array_equal(p._leading(ok, k, month), expected[:k])
+    assert with_priority > 10
 
 
 def test_status_history_has_only_legal_transitions() -> None:
