@@ -27,6 +27,8 @@ __all__ = [
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
+#: monthly cost per household (one value or one each), money free now and for a year (Rp)
+Money = tuple[F8 | float, float, float]
 
 
 class ProgrammeRuntime:
@@ -70,6 +72,10 @@ class ProgrammeRuntime:
     def one_off_cost(self) -> float:
         """Cost paid once at enrolment (Rp per household)."""
         return 0.0
+
+    def cheapest(self, month: int) -> float:
+        """Return a lower bound of any eligible household's monthly cost (Rp); -1: unknown."""
+        return -1.0
 
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
         """Apply what happens at enrolment to households ``idx``."""
@@ -129,11 +135,12 @@ class ProgrammeRuntime:
         ok = self.eligible(month)
         eligible = int(np.count_nonzero(ok))
         room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), eligible)
-        room = min(room, self._money_bound(ok, month))
+        money = self._costs(month)
+        room = min(room, self._money_bound(ok, month, money))
         if room == 0:
             self.waiting = eligible
             return 0
-        take = self._affordable(self._leading(ok, room, month), month)
+        take = self._affordable(self._leading(ok, room, month), month, money)
         self.waiting = eligible - int(take.size)
         if take.size:
             self.enrolled[take] = True
@@ -163,7 +170,7 @@ class ProgrammeRuntime:
         rest = first_in_order(self.rt.order(self), ok, k - first.size)
         return np.concatenate((first, rest)) if first.size else rest
 
-    def _costs(self, month: int) -> tuple[F8 | float, float, float]:
+    def _costs(self, month: int) -> Money:
         """Return the monthly cost per household and the money free after the caseload (Rp).
 
         The cost includes the contingency; the free money is this year's rest after the
@@ -182,16 +189,21 @@ class ProgrammeRuntime:
         free_year = acc.allocated - acc.overhead - enrolled * 12
         return cost, free_now, free_year
 
-    def _money_bound(self, ok: B1, month: int) -> int:
+    def _money_bound(self, ok: B1, month: int, money: Money) -> int:
         """At least how many eligible households the money could take (the count can be less).
 
         Every newcomer costs at least the cheapest eligible household, so no more than the
         free money divided by that cost can be enrolled; with no cost there is no bound.
         """
-        cost, free_now, free_year = self._costs(month)
+        cost, free_now, free_year = money
         if free_now < 0 or free_year < 0:
             return 0
-        cheapest = cost if np.ndim(cost) == 0 else np.min(cost, where=ok, initial=np.inf)
+        if np.ndim(cost) == 0:
+            cheapest = float(cost)
+        else:
+            cheapest = self.cheapest(month) * (1.0 + self.contingency)
+            if cheapest < 0:  # not known: look it up
+                cheapest = float(np.min(cost, where=ok, initial=np.inf))
         per_now = self.one_off_cost() + float(cheapest) * (12 - month % 12)
         per_year = float(cheapest) * 12
         bound = self.rt.n
@@ -200,7 +212,7 @@ class ProgrammeRuntime:
                 bound = min(bound, int(free / per * (1 + 1e-9)) + 1)
         return bound
 
-    def _affordable(self, cand: NDArray[np.intp], month: int) -> NDArray[np.intp]:
+    def _affordable(self, cand: NDArray[np.intp], month: int, money: Money) -> NDArray[np.intp]:
         """Leading candidates whose cost fits this year's money and a full year's budget.
 
         Two limits: what is left this year must cover the rest of the year for everyone
@@ -208,7 +220,7 @@ class ProgrammeRuntime:
         in the year's allocation, so enrolments late in a year do not overrun the next.
         Both hold back ``contingency`` for cost growth within the year.
         """
-        cost, free_now, free_year = self._costs(month)
+        cost, free_now, free_year = money
         new = np.full(cand.size, cost) if np.ndim(cost) == 0 else cost[cand]  # type: ignore[index]
         now = np.cumsum(self.one_off_cost() + new * (12 - month % 12))
         year = np.cumsum(new * 12)
@@ -292,6 +304,14 @@ class PKH(ProgrammeRuntime):
     def monthly_cost(self, month: int) -> F8:
         return self.annual() / 12.0
 
+    def cheapest(self, month: int) -> float:
+        """Return the smallest paid component (an eligible family has a member counted)."""
+        assert self.spec.pkh is not None
+        rules = self.spec.pkh
+        paid = [b for b, cap in zip(rules.component_benefits, rules.component_caps, strict=True)
+                if b > 0 and cap > 0]  # fmt: skip
+        return min(paid, default=0.0) / 12.0
+
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         """Pay in arrears for the months of the period the family was enrolled."""
         assert self.spec.pkh is not None
@@ -340,6 +360,11 @@ class HealthCover(ProgrammeRuntime):
     def monthly_cost(self, month: int) -> F8:
         assert self.spec.health_cover is not None
         return self.spec.health_cover.premium * self.rt.model.households.size.astype(np.float64)
+
+    def cheapest(self, month: int) -> float:
+        """Return the premium of one person (every household has a member)."""
+        assert self.spec.health_cover is not None
+        return self.spec.health_cover.premium
 
     def completes(self, month: int, idx: NDArray[np.intp]) -> B1:
         """Recertification: a household leaves when its registry decile rises above the limit."""
