@@ -14,6 +14,7 @@ graduation package lowers the threshold a household faces while it lasts.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from simulation.households import HouseholdState
 from simulation.params import Assets
@@ -22,10 +23,8 @@ __all__ = ["asset_change", "assets_step", "reference_assets"]
 
 
 def asset_change(
-    a: np.ndarray,  # type: ignore[type-arg]
-    p: Assets,
-    threshold: np.ndarray | float | None = None,  # type: ignore[type-arg]
-) -> np.ndarray:  # type: ignore[type-arg]
+    a: NDArray[np.float64], p: Assets, threshold: NDArray[np.float64] | float | None = None
+) -> NDArray[np.float64]:
     """Monthly change in assets (Rp) of the trap dynamics, for an array of asset levels.
 
     ``threshold`` (Rp) overrides ``p.threshold``, e.g. per household while coached.
@@ -33,11 +32,19 @@ def asset_change(
     lo, hi = p.low_steady_state, p.high_steady_state
     t = p.threshold if threshold is None else threshold
     scale = (hi - lo) ** 2
-    d = p.speed * (a - lo) * (a - t) * (hi - a) / scale
-    return np.maximum(d, -p.max_decline * a)
+    d = np.subtract(a, lo)  # evaluated in place, in the order of the formula
+    d *= p.speed
+    factor = np.subtract(a, t)
+    d *= factor
+    np.subtract(hi, a, out=factor)
+    d *= factor
+    d /= scale
+    np.multiply(-p.max_decline, a, out=factor)
+    out: NDArray[np.float64] = np.maximum(d, factor, out=d)
+    return out
 
 
-def assets_step(state: HouseholdState, p: Assets, threshold: np.ndarray) -> None:  # type: ignore[type-arg]
+def assets_step(state: HouseholdState, p: Assets, threshold: NDArray[np.float64]) -> None:
     """Move every household's productive assets one month along the trap dynamics, in place.
 
     ``threshold`` is the unstable threshold each household faces (Rp).

@@ -42,13 +42,16 @@ def shocks_step(
     uncovered : ndarray of float, shape (N,)
         Share of a health cost each household pays itself (1 without insurance).
     """
-    np.maximum(state.sick - 1, 0, out=state.sick, casting="unsafe")
-    ill = draws["health"] < s.health_hazard
-    state.health_cost[:] = np.where(ill, s.health_cost_months * state.usual_income * uncovered, 0.0)
+    state.sick -= state.sick > 0
+    ill = np.flatnonzero(draws["health"] < s.health_hazard)  # a few households a month
+    state.health_cost[:] = 0.0
+    state.health_cost[ill] = s.health_cost_months * state.usual_income[ill] * uncovered[ill]
     state.sick[ill] = s.health_lost_work_months
-    hit = draws["disaster"][state.village] < s.disaster_hazard
-    state.assets[hit] *= 1.0 - s.disaster_asset_loss
-    state.savings[hit] *= 1.0 - s.disaster_savings_loss
+    villages = draws["disaster"] < s.disaster_hazard
+    if villages.any():
+        hit = np.flatnonzero(np.take(villages, state.village))
+        state.assets[hit] *= 1.0 - s.disaster_asset_loss
+        state.savings[hit] *= 1.0 - s.disaster_savings_loss
 
 
 def reference_shocks(
