@@ -104,6 +104,10 @@ class PolicyRuntime:
         """Registry deciles seen by ``programme``."""
         return self.registry.decile[self.list_of(programme)]
 
+    def within(self, programme: ProgrammeRuntime) -> NDArray[np.bool_]:
+        """Households in the registry deciles ``programme`` serves (do not modify)."""
+        return self.registry.within(self.list_of(programme), programme.spec.max_decile)
+
     def scores(self, programme: ProgrammeRuntime) -> NDArray[np.float32]:
         """Registry proxy scores seen by ``programme`` (lower is poorer)."""
         return self.registry.score[self.list_of(programme)]

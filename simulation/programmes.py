@@ -120,8 +120,8 @@ class ProgrammeRuntime:
 
     def eligible(self, month: int) -> B1:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
-        decile = self.rt.deciles(self)
-        ok = (decile <= self.spec.max_decile) & self.eligible_extra(month) & ~self.enrolled
+        ok = self.rt.within(self) & self.eligible_extra(month)
+        ok &= ~self.enrolled
         if self.cooldown:  # fixed-term places rotate
             ok &= month - self.completed.astype(np.int32) >= self.cooldown
         ok &= self.rt.allowed(self, month)
@@ -283,6 +283,7 @@ class PKH(ProgrammeRuntime):
     def __init__(self, spec: Programme, rt: PolicyRuntime) -> None:
         super().__init__(spec, rt)
         self._annual = np.zeros(rt.n)
+        self._payable = np.zeros(rt.n, dtype=bool)  # families with a benefit (annual > 0)
         self._epoch = -1  # composition epoch of ``_annual``
 
     def annual(self) -> F8:
@@ -294,12 +295,14 @@ class PKH(ProgrammeRuntime):
         comp = self.rt.model.composition
         if self._epoch != comp.epoch:
             rows = comp.changed if self._epoch == comp.epoch - 1 else np.arange(self.rt.n)
-            self._annual[rows] = pkh_annual_benefit(comp.components[rows], self.spec)
+            self._annual[rows] = annual = pkh_annual_benefit(comp.components[rows], self.spec)
+            self._payable[rows] = annual > 0
             self._epoch = comp.epoch
         return self._annual
 
     def eligible_extra(self, month: int) -> B1:
-        return self.annual() > 0
+        self.annual()  # brings ``_payable`` up to date
+        return self._payable
 
     def monthly_cost(self, month: int) -> F8:
         return self.annual() / 12.0

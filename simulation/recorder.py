@@ -101,8 +101,10 @@ class Recorder:
     def _record_assets(self, model: GraduationModel, t: int) -> None:
         hh, b, world = model.households, self._buf, model.params.world
         b["mean_assets"][t] = hh.assets.mean()
-        b["asset_quantiles"][t] = hazen_quantiles(np.sort(hh.assets), QUANTILES)
-        b["above_threshold_share"][t] = np.mean(hh.assets > world.assets.threshold)
+        ordered = np.sort(hh.assets)
+        b["asset_quantiles"][t] = hazen_quantiles(ordered, QUANTILES)
+        below = np.searchsorted(ordered, world.assets.threshold, side="right")
+        b["above_threshold_share"][t] = (hh.n - below) / hh.n
         b["mean_savings"][t] = hh.savings.mean()
         w = hh.size.astype(np.float64)
         b["poverty_line"][t] = np.dot(w, hh.poverty_line) / w.sum()

@@ -29,6 +29,14 @@ class Registry:
         self.refreshed = {"shared": -(10**6), "own": -(10**6)}
         #: households by (score, index): the order in which programmes serve them
         self.order = {k: np.arange(n, dtype=np.int32) for k in ("shared", "own")}
+        self._within: dict[tuple[str, int], NDArray[np.bool_]] = {}
+
+    def within(self, which: str, max_decile: int) -> NDArray[np.bool_]:
+        """Households of list ``which`` in deciles up to ``max_decile`` (kept per refresh)."""
+        key = (which, max_decile)
+        if key not in self._within:
+            self._within[key] = self.decile[which] <= max_decile
+        return self._within[key]
 
     def due(self, which: str, month: int) -> bool:
         """Whether list ``which`` is refreshed in ``month`` (both are built in month 0)."""
@@ -54,6 +62,7 @@ class Registry:
         first = first_served(everyone, np.ones(n, dtype=bool), self.score[which], n)
         self.order[which] = first.astype(np.int32)
         self.refreshed[which] = month
+        self._within = {k: v for k, v in self._within.items() if k[0] != which}
 
 
 def first_served(
