@@ -18,8 +18,9 @@ from simulation.households import (
     AGE_BANDS,
     HouseholdState,
     age_band_mask,
-    component_counts,
+    counts_of,
     row_count,
+    take_rows,
 )
 from simulation.params import Income
 
@@ -55,6 +56,13 @@ class Composition:
         bands = [(round(lo * 12), round(hi * 12)) for lo, hi in AGE_BANDS.values()]
         edges = {e for band in [*bands, self.working] for e in band} | {self.care_age}
         self.edges = np.array(sorted(edges), dtype=np.int32)
+        # months from each age (index: age + 1, 0 for an empty slot) to the next edge above it
+        ages = np.arange(-1, self.edges[-1] + 1)
+        at = np.searchsorted(self.edges, ages, side="right")
+        above = at < self.edges.size
+        wait = np.where(above, self.edges[np.minimum(at, self.edges.size - 1)] - ages, NEVER)
+        wait[0] = NEVER  # an empty slot never reaches an edge
+        self._wait = wait.astype(np.int32)  # older ages are looked up as the last (NEVER)
         n = state.n
         self.components = np.zeros((n, 7), dtype=np.int8)
         self.workers = np.zeros(n, dtype=np.int8)
@@ -70,24 +78,25 @@ class Composition:
 
     def update(self, state: HouseholdState, touched: NDArray[np.intp], month: int) -> None:
         """Recount the households demography ``touched`` and those reaching a band edge."""
-        due = np.flatnonzero(self.next_edge <= month)
-        rows = np.union1d(touched, due)
+        recount = self.next_edge <= month
+        recount[touched] = True
+        rows = np.flatnonzero(recount)
         self._count(state, rows, month)
         self.epoch, self.month = self.epoch + 1, month
         self.changed = rows
 
     def _count(self, state: HouseholdState, rows: NDArray[np.intp], month: int) -> None:
-        age, disabled = state.age[rows], state.disabled[rows]
-        self.components[rows] = component_counts(state, rows)
+        age, disabled = take_rows(state.age, rows), take_rows(state.disabled, rows)
+        self.components[rows] = counts_of(age, disabled, state.pregnant[rows])
         self.workers[rows] = row_count(age_band_mask(age, *self.inc.working_age) & ~disabled)
         need = (age >= self.care_age) | (disabled & (age >= 0))
-        self.care_need[rows] = need.any(axis=1)
+        self.care_need[rows] = need.view(np.uint64)[:, 0] != 0  # any member
         self.next_edge[rows] = self._next_edge(age, month)
 
     def _next_edge(self, age: NDArray[np.int16], month: int) -> NDArray[np.int16]:
         """Month in which a member of each household (ages ``age``, months) reaches an edge."""
-        at = np.searchsorted(self.edges, age, side="right")  # first edge above each age
-        edge = np.append(self.edges, NEVER)[at]
-        wait = np.where(age >= 0, edge - age, NEVER).min(axis=1, initial=NEVER)
-        out: NDArray[np.int16] = np.minimum(month + wait, NEVER).astype(np.int16)
+        wait = np.take(self._wait, age[:, 0] + 1, mode="clip")
+        for slot in range(1, age.shape[1]):
+            np.minimum(wait, np.take(self._wait, age[:, slot] + 1, mode="clip"), out=wait)
+        out: NDArray[np.int16] = np.minimum(wait + month, NEVER).astype(np.int16)
         return out

@@ -129,3 +129,16 @@ def test_kept_member_counts_equal_a_full_recount(burn_in: int) -> None:
         np.testing.assert_array_equal(kept.components, component_counts(model.households))
         assert ((earners(model.households, inc) > 0) == (kept.workers > 0)).all()
     assert kept.epoch == 40 + burn_in
+
+
+@pytest.mark.parametrize("dtype", [np.int16, np.bool_, np.float64, np.int8])
+def test_take_rows_equals_fancy_indexing(dtype: type) -> None:
+    from simulation.households import take_rows
+
+    rng = np.random.default_rng(5)
+    matrix = (rng.integers(-1, 900, size=(500, 8))).astype(dtype)
+    rows = rng.integers(0, 500, size=777)
+    for m in (matrix, np.asfortranarray(matrix), matrix[:, :6]):
+        got = take_rows(m, rows)
+        np.testing.assert_array_equal(got, m[rows])
+        assert got.dtype == m.dtype and got.shape == (777, m.shape[1])
