@@ -13,10 +13,44 @@ from numpy.typing import NDArray
 from simulation.households import HouseholdState
 from simulation.params import World
 
-__all__ = ["MonthEnvironment"]
+__all__ = ["MonthEnvironment", "Places"]
 
 F8 = NDArray[np.float64]
 F4 = NDArray[np.float32]
+
+
+class Places:
+    """What each household faces because of where it lives (fixed through a run).
+
+    Arrays are read-only: every month's environment shares them.
+
+    Attributes
+    ----------
+    wages, wage, minimum_wage : ndarray
+        Regional wages of a worker of skill 1; the same for each household; the minimum wage
+        of each household's region (Rp/month).
+    poverty_line, extreme_line : ndarray
+        Lines per capita of each household at normal rice prices (Rp/capita/month).
+    """
+
+    def __init__(self, world: World, hh: HouseholdState) -> None:
+        self.area = hh.urban.view(np.int8)  # 0 rural, 1 urban
+        self.wages: F8 = np.array([r.wage for r in world.regions])
+        self.wage = _fixed(np.take(self.wages, hh.region))
+        self.minimum_wage = _fixed(np.take([r.minimum_wage for r in world.regions], hh.region))
+        self.poverty_line, self.extreme_line = (_fixed(x) for x in self.lines(world, 0.0))
+
+    def lines(self, world: World, rice_rise: float) -> tuple[F8, F8]:
+        """Poverty and extreme-poverty lines of each household for a rice-price rise."""
+        pl = world.poverty
+        factor = 1.0 + np.array([pl.rice_share_rural, pl.rice_share_urban]) * rice_rise
+        poverty = np.take(np.array([pl.rural, pl.urban]) * factor, self.area)
+        return poverty, np.take(pl.extreme * factor, self.area)
+
+
+def _fixed(x: F8) -> F8:
+    x.flags.writeable = False
+    return x
 
 
 class MonthEnvironment:
@@ -28,6 +62,8 @@ class MonthEnvironment:
         Lines per capita, raised by the rice share during a rice-price episode (Rp/capita/month).
     wages : ndarray, shape (regions,)
         Regional wage of a worker of skill 1 (Rp/month).
+    wage : ndarray
+        The regional wage of each household's region (Rp/month).
     minimum_wage : ndarray
         Minimum wage of each household's region (Rp/month).
     uncovered : ndarray
@@ -50,18 +86,18 @@ class MonthEnvironment:
         hh: HouseholdState,
         rice_rise: float,
         care_need: NDArray[np.bool_] | None = None,
+        places: Places | None = None,
     ) -> None:
-        pl, n = world.poverty, hh.n
-        # by area (0 rural, 1 urban): one value each, picked per household
-        factor = 1.0 + np.array([pl.rice_share_rural, pl.rice_share_urban]) * rice_rise
-        area = hh.urban.view(np.int8)
+        places = Places(world, hh) if places is None else places
         self.rice_price_index = 1.0 + rice_rise
-        self.poverty_line: F8 = np.take(np.array([pl.rural, pl.urban]) * factor, area)
-        self.extreme_line: F8 = np.take(pl.extreme * factor, area)
-        self.wages: F8 = np.array([r.wage for r in world.regions])
-        self.minimum_wage: F8 = np.take(
-            np.array([r.minimum_wage for r in world.regions]), hh.region
-        )
+        if rice_rise == 0:
+            self.poverty_line, self.extreme_line = places.poverty_line, places.extreme_line
+        else:  # lines raised through their rice share, by area
+            self.poverty_line, self.extreme_line = places.lines(world, rice_rise)
+        self.wages: F8 = places.wages
+        self.wage = places.wage
+        self.minimum_wage = places.minimum_wage
+        n = hh.n
         if care_need is None:  # not counted already (see simulation.composition)
             need = (hh.age >= round(world.income.care_age * 12)) | (hh.disabled & (hh.age >= 0))
             care_need = np.asarray(need.any(axis=1))

@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 
 from simulation.agencies import PolicyRuntime
 from simulation.composition import Composition
-from simulation.environment import MonthEnvironment
+from simulation.environment import MonthEnvironment, Places
 from simulation.households import Household
 from simulation.mechanisms.assets import assets_step
 from simulation.mechanisms.consumption import consumption_step
@@ -71,6 +71,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.n_villages = int(self.households.village.max()) + 1
         self._mortality = monthly_mortality(world.demography)
         self._rice_left = 0
+        self._places = Places(world, self.households)
         self._household_agents = False
         # counts of members by kind, kept current by demography (ages as of the month before)
         self.composition = Composition(
@@ -173,7 +174,9 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._rice_left = next_rice_episode(self._rice_left, u_rice, self.params.world.shocks)
         rise = self.params.world.shocks.food_price_rise if self._rice_left > 0 else 0.0
         care_need = self.composition.care_need.copy()
-        self.env = MonthEnvironment(self.params.world, self.households, rise, care_need)
+        self.env = MonthEnvironment(
+            self.params.world, self.households, rise, care_need, self._places
+        )
         self.draws = self._draw_month()
 
     def _draw_month(self) -> dict[str, NDArray[np.float64]]:

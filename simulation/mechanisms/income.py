@@ -98,8 +98,8 @@ def income_step(
     care *= relief
     np.subtract(1.0, care, out=care)
     work *= care
-    wage = np.take(env.wages, state.region, out=state.wage_income)
-    for factor in (state.skill, n_earn, work, shock):
+    wage = np.multiply(env.wage, state.skill, out=state.wage_income)
+    for factor in (n_earn, work, shock):
         wage *= factor
     enterprise = f64(env.return_factor)
     enterprise *= assets.enterprise_return
