@@ -39,7 +39,9 @@ def order_nonnegative(x: F8) -> NDArray[np.intp]:
         raise ValueError("order_nonnegative needs non-negative values")
     n = x.shape[0]
     bits = np.uint64(max(20, int(n - 1).bit_length()))
-    keys = (np.ascontiguousarray(x, dtype=np.float64).view(np.uint64) >> bits) << bits
+    keys = np.add(x, 0.0, dtype=np.float64).view(np.uint64)  # a copy; -0.0 becomes +0.0
+    keys >>= bits
+    keys <<= bits
     keys |= np.arange(n, dtype=np.uint64)
     keys.sort()
     order: NDArray[np.intp] = (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)

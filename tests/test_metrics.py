@@ -318,3 +318,13 @@ def test_hazen_quantiles_of_sorted_data_are_numpys(x: list[float], q: list[float
     data, probs = np.sort(np.array(x)), np.array(q)
     expected = np.quantile(data, probs, method="hazen")
     np.testing.assert_allclose(hazen_quantiles(data, probs), expected, rtol=1e-12, atol=1e-3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([0.0, -0.0, 1e-3, 1.5, 3.0, 7.25, 1e9]), min_size=1))
+def test_order_nonnegative_is_a_stable_argsort(x: list[float]) -> None:
+    """Well-separated values (ties, and both zeros) are ordered as a stable argsort does."""
+    from simulation.metrics import order_nonnegative
+
+    data = np.array(x)
+    np.testing.assert_array_equal(order_nonnegative(data), np.argsort(data, kind="stable"))
