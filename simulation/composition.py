@@ -22,7 +22,7 @@ from simulation.households import (
     row_count,
     take_rows,
 )
-from simulation.params import Income
+from simulation.params import World
 
 __all__ = ["Composition"]
 
@@ -40,6 +40,10 @@ class Composition:
         Members of working age without a severe disability (persons).
     care_need : ndarray of bool
         A member needs care (severe disability, or at least ``care_age``).
+    born_oldest : ndarray of int16
+        Model month in which the oldest member was born (their age is the month minus it).
+    leavers : ndarray of int8
+        Members in slots 2-7 of an age to leave home (``leave_home_age`` to 60).
     epoch : int
         Number of updates so far; ``changed`` holds the rows recounted at the last one.
     month : int
@@ -49,12 +53,15 @@ class Composition:
     (a test, a notebook) calls :meth:`refresh` afterwards.
     """
 
-    def __init__(self, state: HouseholdState, inc: Income, month: int) -> None:
-        self.inc = inc
-        self.working = tuple(round(x * 12) for x in inc.working_age)
+    def __init__(self, state: HouseholdState, world: World, month: int) -> None:
+        self.inc = inc = world.income
+        lo, hi = inc.working_age
+        self.working = (round(lo * 12), round(hi * 12))
         self.care_age = round(inc.care_age * 12)
+        self.leaving = (round(world.demography.leave_home_age * 12), 60 * 12)
         bands = [(round(lo * 12), round(hi * 12)) for lo, hi in AGE_BANDS.values()]
-        edges = {e for band in [*bands, self.working] for e in band} | {self.care_age}
+        bands += [self.working, self.leaving]
+        edges = {e for band in bands for e in band} | {self.care_age}
         self.edges = np.array(sorted(edges), dtype=np.int32)
         # months from each age (index: age + 1, 0 for an empty slot) to the next edge above it
         ages = np.arange(-1, self.edges[-1] + 1)
@@ -68,6 +75,8 @@ class Composition:
         self.workers = np.zeros(n, dtype=np.int8)
         self.care_need = np.zeros(n, dtype=bool)
         self.next_edge = np.zeros(n, dtype=np.int16)  # month a member next reaches an edge
+        self.born_oldest = np.zeros(n, dtype=np.int16)  # month the oldest member was born
+        self.leavers = np.zeros(n, dtype=np.int8)  # members who may leave home (slots 2-7)
         self.epoch, self.month = 0, month
         self.changed: NDArray[np.intp] = np.arange(n)
         self._count(state, self.changed, month)
@@ -92,6 +101,24 @@ class Composition:
         need = (age >= self.care_age) | (disabled & (age >= 0))
         self.care_need[rows] = need.view(np.uint64)[:, 0] != 0  # any member
         self.next_edge[rows] = self._next_edge(age, month)
+        oldest = age[:, 0].copy()
+        for slot in range(1, age.shape[1]):
+            np.maximum(oldest, age[:, slot], out=oldest)
+        self.born_oldest[rows] = month - oldest
+        lo, hi = self.leaving
+        self.leavers[rows] = row_count((age - np.int16(lo)).view(np.uint16) < hi - lo, first=2)
+
+    def bounds(self) -> tuple[NDArray[np.int16], NDArray[np.int64]]:
+        """Bounds for next month's demography, after one more month of ageing.
+
+        Returns the age of each household's oldest member, and at least the number of members
+        who may leave home (:func:`~simulation.mechanisms.demography.demography_step` uses them
+        to skip looking at every member of every household).
+        """
+        oldest: NDArray[np.int16] = (self.month + 1 - self.born_oldest).astype(np.int16)
+        leavers = self.leavers.astype(np.int64)
+        leavers[self.next_edge <= self.month + 1] = 8  # a member may enter the band
+        return oldest, leavers
 
     def _next_edge(self, age: NDArray[np.int16], month: int) -> NDArray[np.int16]:
         """Month in which a member of each household (ages ``age``, months) reaches an edge."""

@@ -74,9 +74,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._places = Places(world, self.households)
         self._household_agents = False
         # counts of members by kind, kept current by demography (ages as of the month before)
-        self.composition = Composition(
-            self.households, world.income, month=-params.run.burn_in_months - 1
-        )
+        self.composition = Composition(self.households, world, month=-params.run.burn_in_months - 1)
         self.recorder = Recorder(self)
         self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
@@ -195,7 +193,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     def _households_vectorised(self) -> None:
         w, hh, env = self.params.world, self.households, self.env
         assert env is not None
-        touched = demography_step(hh, w.demography, self.draws, self._mortality)
+        bounds = self.composition.bounds()
+        touched = demography_step(hh, w.demography, self.draws, self._mortality, bounds)
         self.composition.update(hh, touched, self.month)
         self._agencies_act()
         shocks_step(hh, w.shocks, self.draws, env.uncovered)

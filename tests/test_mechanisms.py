@@ -121,11 +121,13 @@ def test_kept_member_counts_equal_a_full_recount(burn_in: int) -> None:
     inc = params.world.income
     for _ in range(40):
         model.step()
-        fresh = Composition(model.households, inc, model.month - 1)
+        fresh = Composition(model.households, params.world, model.month - 1)
         kept = model.composition
         np.testing.assert_array_equal(kept.components, fresh.components)
         np.testing.assert_array_equal(kept.workers, fresh.workers)
         np.testing.assert_array_equal(kept.care_need, fresh.care_need)
+        np.testing.assert_array_equal(kept.born_oldest, fresh.born_oldest)
+        np.testing.assert_array_equal(kept.leavers, fresh.leavers)
         np.testing.assert_array_equal(kept.components, component_counts(model.households))
         assert ((earners(model.households, inc) > 0) == (kept.workers > 0)).all()
     assert kept.epoch == 40 + burn_in
@@ -142,3 +144,21 @@ def test_take_rows_equals_fancy_indexing(dtype: type) -> None:
         got = take_rows(m, rows)
         np.testing.assert_array_equal(got, m[rows])
         assert got.dtype == m.dtype and got.shape == (777, m.shape[1])
+
+
+def test_demography_with_kept_bounds_equals_looking_at_every_member() -> None:
+    """The composition's bounds only skip work: the same deaths and departures happen."""
+    from simulation.mechanisms.demography import demography_step
+
+    params = small_params("baseline_2025", world__population__households=4000, run__months=30)
+    model = GraduationModel(params)
+    d = params.world.demography
+    for _ in range(25):
+        model.step()
+        model._prepare_month()  # next month's draws, as the step would make them
+        plain, hinted = model.households.copy(), model.households.copy()
+        demography_step(plain, d, model.draws, model._mortality)
+        bounds = model.composition.bounds()
+        demography_step(hinted, d, model.draws, model._mortality, bounds)
+        for name, column in plain.columns().items():
+            np.testing.assert_array_equal(column, hinted.columns()[name], err_msg=name)

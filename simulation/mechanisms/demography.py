@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import MEMBER_SLOTS, HouseholdState, row_count
+from simulation.households import MEMBER_SLOTS, HouseholdState, row_count, take_rows
 from simulation.params import Demography
 
 __all__ = ["demography_step", "monthly_mortality", "reference_demography"]
@@ -62,19 +62,25 @@ def _hits(rows: NDArray[np.intp], slot: NDArray[np.intp]) -> Events:
     return rows[hit], slot[hit]
 
 
-def _deaths(state: HouseholdState, u: NDArray[np.float64], q_month: NDArray[np.float64]) -> Events:
+def _deaths(
+    state: HouseholdState,
+    u: NDArray[np.float64],
+    q_month: NDArray[np.float64],
+    oldest: NDArray[np.int16] | None,
+) -> Events:
     """Rows and slots of the members who die this month (at most one per household).
 
     Hazards rise with age, so ``slots * q(oldest member)`` bounds a household's total hazard;
     only the few households whose draw falls under that bound have their members' hazards
-    looked up (a one-person household is never emptied).
+    looked up (a one-person household is never emptied). ``oldest`` is each household's
+    oldest member's age (months), if known.
     """
     age, last = state.age, q_month.shape[0] - 1
-    oldest = age[:, 0].copy()
-    for s in range(1, MEMBER_SLOTS):
-        np.maximum(oldest, age[:, s], out=oldest)
-    np.add(oldest, 1, out=oldest)
-    bound = np.take(q_month, oldest, mode="clip")
+    if oldest is None:
+        oldest = age[:, 0].copy()
+        for s in range(1, MEMBER_SLOTS):
+            np.maximum(oldest, age[:, s], out=oldest)
+    bound = np.take(q_month, oldest + 1, mode="clip")
     bound *= MEMBER_SLOTS
     rows = np.flatnonzero(u < bound)
     rows = rows[state.size[rows] > 1]
@@ -83,23 +89,34 @@ def _deaths(state: HouseholdState, u: NDArray[np.float64], q_month: NDArray[np.f
 
 
 def _departures(
-    state: HouseholdState, d: Demography, u: NDArray[np.float64], size: NDArray[np.int8]
+    state: HouseholdState,
+    d: Demography,
+    u: NDArray[np.float64],
+    leavers: NDArray[np.int64] | None,
 ) -> Events:
     """Rows and slots of the grown children who leave home this month (at most one each).
 
     A member in slot 2 or above aged from ``leave_home_age`` to 60 may leave with the same
-    hazard, unless the household has a single member (``size`` after this month's deaths).
+    hazard, unless the household has a single member (after this month's deaths).
+    ``leavers`` is at least the number of such members of each household, if known: only
+    households whose draw falls under that many hazards have their members looked at.
     """
     lo = round(d.leave_home_age * 12)
-    band = (state.age - np.int16(lo)).view(np.uint16) < 60 * 12 - lo  # empty slots wrap high
-    count = row_count(band, first=2)
-    rows = np.flatnonzero(u < count * (d.leave_home_hazard * (1.0 + 2e-9)))
-    rows = rows[size[rows] > 1]
-    leave = band[rows]
+    if leavers is None:
+        leavers = row_count(_leaving(state.age, lo), first=2)
+    rows = np.flatnonzero(u < leavers * (d.leave_home_hazard * (1.0 + 2e-9)))
+    rows = rows[state.size[rows] > 1]
+    leave = _leaving(take_rows(state.age, rows), lo)
     leave[:, :2] = False
     total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
     slot = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), u[rows], total)
     return _hits(rows, slot)
+
+
+def _leaving(age: NDArray[np.int16], lo: int) -> NDArray[np.bool_]:
+    """Members aged from ``lo`` months to 60 years (empty slots, -1, wrap high)."""
+    out: NDArray[np.bool_] = (age - np.int16(lo)).view(np.uint16) < 60 * 12 - lo
+    return out
 
 
 def _remove(state: HouseholdState, rows: NDArray[np.intp], slots: NDArray[np.intp]) -> None:
@@ -113,6 +130,7 @@ def demography_step(
     d: Demography,
     draws: dict[str, NDArray[np.float64]],
     q_table: NDArray[np.float64],
+    bounds: tuple[NDArray[np.int16], NDArray[np.int64]] | None = None,
 ) -> NDArray[np.intp]:
     """Advance all households one month of demography, in place.
 
@@ -125,13 +143,18 @@ def demography_step(
     ndarray of intp
         Rows of the households touched by an event (members or pregnancy changed), possibly
         repeated; ageing alone is not an event.
+
+    ``bounds`` (the oldest member's age and at least the number of members who may leave home,
+    after this month's ageing; see :meth:`simulation.composition.Composition.bounds`) save
+    looking at every member of every household; the result is the same.
     """
     age = state.age
     age += age >= 0
-    dead, slots = _deaths(state, draws["mortality"], _by_month(q_table))
+    oldest, leavers = (None, None) if bounds is None else bounds
+    dead, slots = _deaths(state, draws["mortality"], _by_month(q_table), oldest)
     _remove(state, dead, slots)
     state.pregnant[dead[slots == 1]] = 0  # the partner died
-    gone, slots = _departures(state, d, draws["leave_home"], state.size)
+    gone, slots = _departures(state, d, draws["leave_home"], leavers)
     _remove(state, gone, slots)
     born = _births(state, d, draws["newborn"])
     conceived = _conceptions(state, d, draws["conception"])
