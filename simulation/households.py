@@ -7,6 +7,9 @@ stepped one by one (the slow reference path used to check the vectorised one).
 
 from __future__ import annotations
 
+import gc
+import itertools
+import weakref
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COMPONENTS", "MEMBER_SLOTS", "Household", "HouseholdState", "component_counts", "counts_of",
-    "take_rows",
+    "create_household_agents", "take_rows",
 ]  # fmt: skip
 
 #: Member slots per household. Slot 0 is the head, slot 1 the female partner when present.
@@ -205,3 +208,46 @@ class Household(mesa.Agent):  # type: ignore[misc]
 
     def __repr__(self) -> str:
         return f"Household(id={self.unique_id}, index={self.index})"
+
+
+def create_household_agents(model: GraduationModel) -> None:
+    """Create one :class:`Household` agent per row, registered with the model as Mesa does.
+
+    The first is made by Mesa's own constructor. If it holds exactly what Mesa 3's ``Agent``
+    sets (``model``, ``unique_id``, ``pos``) and the model keeps Mesa 3's three registries,
+    the others are made alike in bulk: ids from Mesa's own counter, the same three attributes,
+    and one update of each registry, instead of a Python constructor call and three
+    registrations per agent. Otherwise each is made by Mesa's constructor. The garbage collector
+    is paused meanwhile (creating many objects would trigger collections of the whole heap).
+    """
+    first = Household(model, 0)
+    n = model.households.n
+    by_type = getattr(model, "_agents_by_type", {}).get(Household)
+    registries = (
+        getattr(model, "_agents", None),
+        getattr(by_type, "_agents", None),
+        getattr(getattr(model, "_all_agents", None), "_agents", None),
+    )
+    bulk = set(vars(first)) == {"model", "unique_id", "pos"} and all(
+        isinstance(r, dict | weakref.WeakKeyDictionary) for r in registries
+    )
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        if not bulk:
+            for i in range(1, n):
+                Household(model, i)
+            return
+        make = Household.__new__
+        agents = []
+        for uid in itertools.islice(mesa.Agent._ids[model], n - 1):
+            agent = make(Household)
+            agent.__dict__.update(model=model, unique_id=uid, pos=None)
+            agents.append(agent)
+        for registry in registries:
+            registry.update(dict.fromkeys(agents))  # type: ignore[union-attr]
+        if agents and agents[-1].index != n - 1:
+            raise RuntimeError("household agents were not numbered in row order")
+    finally:
+        if paused:
+            gc.enable()

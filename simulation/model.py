@@ -19,7 +19,6 @@ their own random streams) so that incomes, savings and assets settle from the dr
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 
 import mesa
@@ -29,7 +28,7 @@ from numpy.typing import NDArray
 from simulation.agencies import PolicyRuntime
 from simulation.composition import Composition
 from simulation.environment import MonthEnvironment, Places
-from simulation.households import Household
+from simulation.households import Household, create_household_agents
 from simulation.mechanisms.assets import assets_step
 from simulation.mechanisms.consumption import consumption_step
 from simulation.mechanisms.demography import demography_step, monthly_mortality
@@ -103,33 +102,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         """
         if not self.__dict__.get("_household_agents", True):
             self._household_agents = True
-            Household(self, 0)  # Mesa's own path creates the Household agent set
-            internals = ("_agents", "_agents_by_type", "_all_agents")
-            self._quick_register = all(hasattr(self, a) for a in internals)
-            frozen = gc.isenabled()
-            gc.disable()  # creating many objects triggers collections of the whole heap
-            try:
-                for i in range(1, self.households.n):
-                    Household(self, i)
-            finally:
-                self._quick_register = False
-                if frozen:
-                    gc.enable()
-
-    def register_agent(self, agent: mesa.Agent) -> None:
-        """Register an agent with the model, as Mesa does, quicker for households.
-
-        Mesa's ``register_agent`` builds an f-string debug message for every agent even when
-        debug logging is off, about a quarter of the cost of creating a household agent. For
-        households the same three registrations are made without it (Mesa 3.x attributes;
-        anything else goes through Mesa's own method).
-        """
-        if not (self.__dict__.get("_quick_register") and type(agent) is Household):
-            super().register_agent(agent)
-            return
-        self._agents[agent] = None
-        self._agents_by_type[Household].add(agent)
-        self._all_agents.add(agent)
+            create_household_agents(self)
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
