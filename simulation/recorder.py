@@ -6,6 +6,7 @@ parameters, seed, library versions) in its attributes. All counts are at nationa
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
@@ -183,15 +184,19 @@ def _by_group(
     return [np.bincount(key, weights=x, minlength=size).reshape(shape) for x in weights]
 
 
+@functools.cache
+def _versions() -> str:
+    """Versions of the engine and its main libraries (read once: package metadata is slow)."""
+    packages = ("graduasi", "mesa", "numpy", "scipy", "xarray")
+    return json.dumps({pkg: metadata.version(pkg) for pkg in packages}, sort_keys=True)
+
+
 def provenance(model: GraduationModel) -> dict[str, Any]:
     """Attributes that make the dataset reproducible: parameters, seed and versions."""
-    versions = {
-        pkg: metadata.version(pkg) for pkg in ("graduasi", "mesa", "numpy", "scipy", "xarray")
-    }
     return {
         "title": "Graduasi simulation results",
         "params": json.dumps(to_dict(model.params), sort_keys=True),
         "seed": model.params.run.seed,
-        "software_versions": json.dumps(versions, sort_keys=True),
+        "software_versions": _versions(),
         "conventions": "Rupiah at March 2025 prices; counts at national scale",
     }
