@@ -8,7 +8,6 @@ stepped one by one (the slow reference path used to check the vectorised one).
 from __future__ import annotations
 
 import gc
-import itertools
 import weakref
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
@@ -210,6 +209,9 @@ class Household(mesa.Agent):  # type: ignore[misc]
         return f"Household(id={self.unique_id}, index={self.index})"
 
 
+_CHUNK = 1 << 16  #: household agents registered at a time
+
+
 def create_household_agents(model: GraduationModel) -> None:
     """Create one :class:`Household` agent per row, registered with the model as Mesa does.
 
@@ -238,15 +240,17 @@ def create_household_agents(model: GraduationModel) -> None:
             for i in range(1, n):
                 Household(model, i)
             return
-        make = Household.__new__
-        agents = []
-        for uid in itertools.islice(mesa.Agent._ids[model], n - 1):
-            agent = make(Household)
-            agent.__dict__.update(model=model, unique_id=uid, pos=None)
-            agents.append(agent)
-        for registry in registries:
-            registry.update(dict.fromkeys(agents))  # type: ignore[union-attr]
-        if agents and agents[-1].index != n - 1:
+        make, ids = Household.__new__, mesa.Agent._ids[model]
+        for start in range(1, n, _CHUNK):  # in chunks: no large temporary (peak memory)
+            chunk = dict.fromkeys(make(Household) for _ in range(min(_CHUNK, n - start)))
+            for agent, uid in zip(chunk, ids, strict=False):
+                # set one by one, in Agent.__init__'s order: instances then share their keys
+                agent.model = model
+                agent.unique_id = uid
+                agent.pos = None
+            for registry in registries:
+                registry.update(chunk)  # type: ignore[union-attr]
+        if n > 1 and next(reversed(model._agents)).index != n - 1:
             raise RuntimeError("household agents were not numbered in row order")
     finally:
         if paused:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 import mesa
@@ -165,6 +166,10 @@ def test_household_agents_are_registered_like_any_mesa_agent(
     assert all(h.model is model and h.pos is None for h in households)
     assert sorted(h.index for h in households) == list(range(len(households)))
     assert all(hasattr(h, "extra") for h in households) == (not bulk)  # the path taken
+    made_by_mesa = Household.__new__(Household)
+    mesa.Agent.__init__(made_by_mesa, model)  # as small as an agent made by Mesa (shared keys)
+    assert {sys.getsizeof(vars(h)) for h in households[:100]} == {sys.getsizeof(vars(made_by_mesa))}
+    made_by_mesa.remove()
     assert len(model.agents) == len(households) + len(params.policy.agencies)
     assert all(h in model.agents for h in households[:50])
     households[3].remove()  # Mesa's own deregistration works on them
