@@ -62,28 +62,32 @@ def weighted_deciles(
 def deciles_and_gini(
     x: F8, w: NDArray[np.number[Any]], order: NDArray[np.intp], scale: float = 1.0
 ) -> tuple[NDArray[np.int8], float]:
-    """Weighted deciles of ``x`` and its Gini, sharing one pass over the sorted data.
+    """Weighted deciles of ``x`` and its Gini, sharing the midpoint ranks of the sorted data.
 
     The weights are ``w * scale`` (``w`` may be small integers such as household sizes:
-    gathering them in sorted order is then cheap). Equal to ``(weighted_deciles(x, w * scale,
+    gathering them in sorted order is then cheap). The ranks are put back in the data's order,
+    where the deciles and the Gini's sum are taken without gathering ``x``. Equal to ``(weighted_deciles(x, w * scale,
     order), gini(x, w * scale, order))`` (the Gini up to rounding): with midpoint ranks ``F_i``
     (the deciles' ranks), the Lorenz-curve area of :func:`gini` equals
     ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
     """
     ws = np.take(w, order) * np.float64(scale)
-    rank = np.cumsum(ws)
-    mass = rank[-1]
-    rank -= ws / 2
-    rank /= mass
-    decile = np.empty(x.shape[0], dtype=np.int8)
-    decile[order] = np.minimum((rank * 10).astype(np.int8), 9) + 1
-    ws *= np.take(x, order)  # now w * x
-    total = ws.sum()
+    ranks = np.cumsum(ws)
+    mass = ranks[-1]
+    ranks -= ws / 2
+    ranks /= mass
+    rank = np.empty_like(ranks)
+    rank[order] = ranks  # back in the data's order: no gather of x needed
+    decile = np.minimum((rank * 10).astype(np.int8), 9)
+    decile += 1
+    wx = np.multiply(w, np.float64(scale))
+    wx *= x
+    total = wx.sum()
     if total <= 0:
         return decile, 0.0
     rank *= 2
     rank -= 1
-    return decile, float(np.dot(ws, rank) / total)
+    return decile, float(np.dot(wx, rank) / total)
 
 
 def fgt(c: F8, z: F8 | float, w: F8, alpha: float) -> float:
