@@ -66,10 +66,11 @@ def deciles_and_gini(
 
     The weights are ``w * scale`` (``w`` may be small integers such as household sizes:
     gathering them in sorted order is then cheap). The ranks are put back in the data's order,
-    where the deciles and the Gini's sum are taken without gathering ``x``. Equal to ``(weighted_deciles(x, w * scale,
-    order), gini(x, w * scale, order))`` (the Gini up to rounding): with midpoint ranks ``F_i``
-    (the deciles' ranks), the Lorenz-curve area of :func:`gini` equals
-    ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
+    where the deciles and the Gini's sum are taken without gathering ``x``.
+
+    Equal to ``(weighted_deciles(x, w * scale, order), gini(x, w * scale, order))`` (the Gini
+    up to rounding): with midpoint ranks ``F_i`` (the deciles' ranks), the Lorenz-curve area of
+    :func:`gini` equals ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
     """
     ws = np.take(w, order) * np.float64(scale)
     ranks = np.cumsum(ws)
