@@ -171,9 +171,10 @@ class PolicyRuntime:
             )
             return fast
         if programme.function == "empowerment":
-            referred = (tr.referred_due >= 0) & (tr.referred_due <= month)
-            joint = collab.joint_targeting & tr.had_package
-            return referred | joint
+            referred: NDArray[np.bool_] = tr.referred_due.view(np.uint16) <= month  # -1: none
+            if collab.joint_targeting:
+                referred |= tr.had_package
+            return referred
         return np.zeros(self.n, dtype=bool)
 
     def complementary(self, idx: NDArray[np.intp]) -> NDArray[np.float64]:

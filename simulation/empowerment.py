@@ -32,7 +32,8 @@ class Package(ProgrammeRuntime):
     def eligible_extra(self, month: int) -> B1:
         assert self.spec.package is not None
         hh = self.rt.model.households
-        head_ok = (hh.age[:, 0] >= 0) & (hh.age[:, 0] < self.spec.package.max_head_age * 12)
+        head = hh.age[:, 0].view(np.uint16)  # an empty slot (-1) wraps high
+        head_ok = head < self.spec.package.max_head_age * 12
         return head_ok & self.rt.has_worker() & self.rt.is_kpm() & ~self.ever
 
     def one_off_cost(self) -> float:
