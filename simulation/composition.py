@@ -17,11 +17,12 @@ from numpy.typing import NDArray
 from simulation.households import (
     AGE_BANDS,
     HouseholdState,
-    age_band_mask,
     counts_of,
     row_count,
     take_rows,
 )
+from simulation.mechanisms.demography import LEAVE_BEFORE_MONTHS, of_leaving_age, oldest_member
+from simulation.mechanisms.income import count_workers
 from simulation.params import World
 
 __all__ = ["Composition"]
@@ -56,11 +57,12 @@ class Composition:
     def __init__(self, state: HouseholdState, world: World, month: int) -> None:
         self.inc = inc = world.income
         lo, hi = inc.working_age
-        self.working = (round(lo * 12), round(hi * 12))
+        working = (round(lo * 12), round(hi * 12))
         self.care_age = round(inc.care_age * 12)
-        self.leaving = (round(world.demography.leave_home_age * 12), 60 * 12)
+        self.demography = world.demography
+        leaving = (round(world.demography.leave_home_age * 12), LEAVE_BEFORE_MONTHS)
         bands = [(round(lo * 12), round(hi * 12)) for lo, hi in AGE_BANDS.values()]
-        bands += [self.working, self.leaving]
+        bands += [working, leaving]
         edges = {e for band in bands for e in band} | {self.care_age}
         self.edges = np.array(sorted(edges), dtype=np.int32)
         # months from each age (index: age + 1, 0 for an empty slot) to the next edge above it
@@ -97,16 +99,12 @@ class Composition:
     def _count(self, state: HouseholdState, rows: NDArray[np.intp], month: int) -> None:
         age, disabled = take_rows(state.age, rows), take_rows(state.disabled, rows)
         self.components[rows] = counts_of(age, disabled, state.pregnant[rows])
-        self.workers[rows] = row_count(age_band_mask(age, *self.inc.working_age) & ~disabled)
+        self.workers[rows] = count_workers(age, disabled, self.inc)
         need = (age >= self.care_age) | (disabled & (age >= 0))
         self.care_need[rows] = need.view(np.uint64)[:, 0] != 0  # any member
         self.next_edge[rows] = self._next_edge(age, month)
-        oldest = age[:, 0].copy()
-        for slot in range(1, age.shape[1]):
-            np.maximum(oldest, age[:, slot], out=oldest)
-        self.born_oldest[rows] = month - oldest
-        lo, hi = self.leaving
-        self.leavers[rows] = row_count((age - np.int16(lo)).view(np.uint16) < hi - lo, first=2)
+        self.born_oldest[rows] = month - oldest_member(age)
+        self.leavers[rows] = row_count(of_leaving_age(age, self.demography), first=2)
 
     def bounds(self) -> tuple[NDArray[np.int16], NDArray[np.int64]]:
         """Bounds for next month's demography, after one more month of ageing.

@@ -85,10 +85,9 @@ class MonthEnvironment:
         world: World,
         hh: HouseholdState,
         rice_rise: float,
-        care_need: NDArray[np.bool_] | None = None,
-        places: Places | None = None,
+        care_need: NDArray[np.bool_],
+        places: Places,
     ) -> None:
-        places = Places(world, hh) if places is None else places
         self.rice_price_index = 1.0 + rice_rise
         if rice_rise == 0:
             self.poverty_line, self.extreme_line = places.poverty_line, places.extreme_line
@@ -98,10 +97,7 @@ class MonthEnvironment:
         self.wage = places.wage
         self.minimum_wage = places.minimum_wage
         n = hh.n
-        if care_need is None:  # not counted already (see simulation.composition)
-            need = (hh.age >= round(world.income.care_age * 12)) | (hh.disabled & (hh.age >= 0))
-            care_need = np.asarray(need.any(axis=1))
-        self.care_need: NDArray[np.bool_] = care_need
+        self.care_need = care_need  # counted by simulation.composition
         # levers in single precision (they are shares and small factors): less memory
         self.uncovered: F4 = np.ones(n, dtype=np.float32)
         self.care_relief: F4 = np.zeros(n, dtype=np.float32)

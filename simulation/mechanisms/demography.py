@@ -16,9 +16,13 @@ from numpy.typing import NDArray
 from simulation.households import MEMBER_SLOTS, HouseholdState, row_count, take_rows
 from simulation.params import Demography
 
-__all__ = ["demography_step", "monthly_mortality", "reference_demography"]
+__all__ = [
+    "demography_step", "monthly_mortality", "of_leaving_age", "oldest_member",
+    "reference_demography",
+]  # fmt: skip
 
 MAX_AGE_YEARS = 120
+LEAVE_BEFORE_MONTHS = 60 * 12  #: grown children leave home before this age
 
 
 def monthly_mortality(d: Demography) -> NDArray[np.float64]:
@@ -77,9 +81,7 @@ def _deaths(
     """
     age, last = state.age, q_month.shape[0] - 1
     if oldest is None:
-        oldest = age[:, 0].copy()
-        for s in range(1, MEMBER_SLOTS):
-            np.maximum(oldest, age[:, s], out=oldest)
+        oldest = oldest_member(age)
     bound = np.take(q_month, oldest + 1, mode="clip")
     bound *= MEMBER_SLOTS
     rows = np.flatnonzero(u < bound)
@@ -101,22 +103,33 @@ def _departures(
     ``leavers`` is at least the number of such members of each household, if known: only
     households whose draw falls under that many hazards have their members looked at.
     """
-    lo = round(d.leave_home_age * 12)
     if leavers is None:
-        leavers = row_count(_leaving(state.age, lo), first=2)
+        leavers = row_count(of_leaving_age(state.age, d), first=2)
     rows = np.flatnonzero(u < leavers * (d.leave_home_hazard * (1.0 + 2e-9)))
     rows = rows[state.size[rows] > 1]
-    leave = _leaving(take_rows(state.age, rows), lo)
+    leave = of_leaving_age(take_rows(state.age, rows), d)
     leave[:, :2] = False
     total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
     slot = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), u[rows], total)
     return _hits(rows, slot)
 
 
-def _leaving(age: NDArray[np.int16], lo: int) -> NDArray[np.bool_]:
-    """Members aged from ``lo`` months to 60 years (empty slots, -1, wrap high)."""
-    out: NDArray[np.bool_] = (age - np.int16(lo)).view(np.uint16) < 60 * 12 - lo
+def of_leaving_age(age: NDArray[np.int16], d: Demography) -> NDArray[np.bool_]:
+    """Members aged from ``leave_home_age`` to 60 years, any slot (empty slots, -1, wrap high).
+
+    Only members in slots 2-7 may leave (``row_count(..., first=2)`` counts them).
+    """
+    lo = round(d.leave_home_age * 12)
+    out: NDArray[np.bool_] = (age - np.int16(lo)).view(np.uint16) < LEAVE_BEFORE_MONTHS - lo
     return out
+
+
+def oldest_member(age: NDArray[np.int16]) -> NDArray[np.int16]:
+    """Age of the oldest member of each row of ``age`` (months)."""
+    oldest = age[:, 0].copy()
+    for slot in range(1, age.shape[1]):
+        np.maximum(oldest, age[:, slot], out=oldest)
+    return oldest
 
 
 def _remove(state: HouseholdState, rows: NDArray[np.intp], slots: NDArray[np.intp]) -> None:
@@ -214,7 +227,9 @@ def reference_demography(
             state.pregnant[i] = 0
     alone = sum(1 for a in ages if a >= 0) <= 1
     leave = [
-        d.leave_home_hazard if s >= 2 and d.leave_home_age * 12 <= a < 720 and not alone else 0.0
+        d.leave_home_hazard
+        if s >= 2 and d.leave_home_age * 12 <= a < LEAVE_BEFORE_MONTHS and not alone
+        else 0.0
         for s, a in enumerate(ages)
     ]
     gone = _ref_pick(leave, float(draws["leave_home"][i]))

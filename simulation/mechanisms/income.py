@@ -19,7 +19,7 @@ remittances) and transfers.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,7 +30,9 @@ from simulation.params import Assets, Income
 if TYPE_CHECKING:
     from simulation.environment import MonthEnvironment
 
-__all__ = ["earner_weight", "earners", "income_step", "reference_income", "total_income"]
+__all__ = [
+    "count_workers", "earner_weight", "earners", "income_step", "reference_income", "total_income",
+]  # fmt: skip
 
 
 def f64(x: NDArray[np.float32]) -> NDArray[np.float64]:
@@ -40,12 +42,18 @@ def f64(x: NDArray[np.float32]) -> NDArray[np.float64]:
 
 def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
     """Effective number of earners per household (1 + extra weight per extra worker)."""
-    working = row_count(age_band_mask(state.age, *inc.working_age) & ~state.disabled)
-    return np.where(working > 0, 1.0 + inc.extra_earner_weight * (working - 1), 0.0)
+    return earner_weight(count_workers(state.age, state.disabled, inc), inc)
 
 
-def earner_weight(workers: NDArray[np.int8], inc: Income) -> NDArray[np.float64]:
-    """Effective number of earners from the number of workers, as :func:`earners`."""
+def count_workers(
+    age: NDArray[np.int16], disabled: NDArray[np.bool_], inc: Income
+) -> NDArray[np.int64]:
+    """Members of working age without a severe disability, per row of ``age`` (persons)."""
+    return row_count(age_band_mask(age, *inc.working_age) & ~disabled)
+
+
+def earner_weight(workers: NDArray[np.integer[Any]], inc: Income) -> NDArray[np.float64]:
+    """Effective number of earners from the number of workers (see :func:`earners`)."""
     weight = workers.astype(np.float64)
     weight -= 1.0
     weight *= inc.extra_earner_weight  # exactly as 1 + w * (workers - 1)
@@ -66,14 +74,14 @@ def income_step(
     assets: Assets,
     env: MonthEnvironment,
     draws: dict[str, NDArray[np.float64]],
-    workers: NDArray[np.int8] | None = None,
+    workers: NDArray[np.int8],
 ) -> None:
     """Update employment, the persistent shock and this month's wage and enterprise income.
 
-    ``workers`` (working-age members without a severe disability, if already counted, see
-    :class:`simulation.composition.Composition`) saves recounting them.
+    ``workers`` are the working-age members without a severe disability, as counted by
+    :class:`simulation.composition.Composition` (the same as :func:`earners` counts).
     """
-    n_earn = earners(state, inc) if workers is None else earner_weight(workers, inc)
+    n_earn = earner_weight(workers, inc)
     # in place, on a few work arrays; each line keeps the operation order of the equations
     u = draws["employment"]
     stay = u >= inc.job_separation
