@@ -165,7 +165,7 @@ class ProgrammeRuntime:
         first = np.flatnonzero(priority)
         if first.size:
             score = self.rt.scores(self)[first]
-            first = first_served(first, np.ones(first.size, bool), score, min(k, first.size))
+            first = first_served(first, score, min(k, first.size))
             ok = ok & ~priority
         rest = first_in_order(self.rt.order(self), ok, k - first.size)
         return np.concatenate((first, rest)) if first.size else rest

@@ -59,34 +59,30 @@ class Registry:
         self.score[which] = score.astype(np.float32)  # ranks need no more (saves memory)
         n = score.shape[0]
         everyone = np.arange(n)
-        first = first_served(everyone, np.ones(n, dtype=bool), self.score[which], n)
+        first = first_served(everyone, self.score[which], n)
         self.order[which] = first.astype(np.int32)
         self.refreshed[which] = month
         self._within = {k: v for k, v in self._within.items() if k[0] != which}
 
 
-def first_served(
-    idx: NDArray[np.intp], priority: NDArray[np.bool_], score: NDArray[np.float32], k: int
-) -> NDArray[np.intp]:
-    """Return the ``k`` households of ``idx`` served first, in serving order.
+def first_served(idx: NDArray[np.intp], score: NDArray[np.float32], k: int) -> NDArray[np.intp]:
+    """Return the ``k`` households of ``idx`` served first: by ``score``, ties by index.
 
-    Order: priority households first, then by ascending ``score``, ties by household index
-    (as ``np.lexsort((idx, score, ~priority))``). The three keys are packed into one unsigned
-    64-bit word (priority bit, the score's bits made order-preserving, 31 bits of index) so that
-    one vectorised integer sort or partition does the work.
+    The order of ``np.lexsort((idx, score))``. Both keys are packed into one unsigned 64-bit
+    word (the score's bits made order-preserving, then 32 bits of index) so that one vectorised
+    integer sort or partition does the work.
     """
-    if idx.size and int(idx.max()) >= 2**31:
-        raise ValueError("first_served packs household indices in 31 bits")
+    if idx.size and int(idx.max()) >= 2**32:
+        raise ValueError("first_served packs household indices in 32 bits")
     bits = (score + np.float32(0.0)).view(np.uint32)  # -0.0 becomes +0.0
     negative = bits >= np.uint32(2**31)
     bits = np.where(negative, ~bits, bits | np.uint32(2**31))  # float order as unsigned order
-    keys = (~priority).astype(np.uint64) << np.uint64(63)
-    keys |= bits.astype(np.uint64) << np.uint64(31)
+    keys = bits.astype(np.uint64) << np.uint64(32)
     keys |= idx.astype(np.uint64)
     if k < keys.size // 2:
         keys = np.partition(keys, k - 1)[:k]
     keys.sort()
-    first: NDArray[np.intp] = (keys[:k] & np.uint64(2**31 - 1)).astype(np.intp)
+    first: NDArray[np.intp] = (keys[:k] & np.uint64(2**32 - 1)).astype(np.intp)
     return first
 
 

@@ -308,28 +308,22 @@ def test_budget_rationing_enrols_the_poorest_first() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    rows=st.lists(
-        st.tuples(
-            st.booleans(),
-            st.sampled_from([0.0, -0.0, 1.5, -2.25]) | st.floats(-1e6, 1e6, width=32),
-        ),
+    scores=st.lists(
+        st.sampled_from([0.0, -0.0, 1.5, -2.25]) | st.floats(-1e6, 1e6, width=32),
         min_size=1,
         max_size=300,
     ),
     data=st.data(),
 )
-def test_first_served_is_priority_then_score_then_index(
-    rows: list[tuple[bool, float]], data: st.DataObject
-) -> None:
-    n = len(rows)
-    idx = np.sort(data.draw(st.lists(st.integers(0, 2**31 - 1), min_size=n, max_size=n,
+def test_first_served_is_by_score_then_index(scores: list[float], data: st.DataObject) -> None:
+    n = len(scores)
+    idx = np.sort(data.draw(st.lists(st.integers(0, 2**32 - 1), min_size=n, max_size=n,
                                      unique=True)))  # fmt: skip
     idx = np.asarray(idx, dtype=np.intp)
-    priority = np.array([p for p, _ in rows])
-    score = np.array([s for _, s in rows], dtype=np.float32)
+    score = np.array(scores, dtype=np.float32)
     k = data.draw(st.integers(1, n))
-    expected = idx[np.lexsort((idx, score.astype(np.float64), ~priority))][:k]
-    np.testing.assert_array_equal(first_served(idx, priority, score, k), expected)
+    expected = idx[np.lexsort((idx, score.astype(np.float64)))][:k]
+    np.testing.assert_array_equal(first_served(idx, score, k), expected)
 
 
 @settings(max_examples=200, deadline=None)
