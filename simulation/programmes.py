@@ -73,9 +73,9 @@ class ProgrammeRuntime:
         """Cost paid once at enrolment (Rp per household)."""
         return 0.0
 
-    def cheapest(self, month: int) -> float:
-        """Return a lower bound of any eligible household's monthly cost (Rp); -1: unknown."""
-        return -1.0
+    def cheapest(self, month: int) -> float | None:
+        """Return a lower bound of any eligible household's monthly cost (Rp); None: unknown."""
+        return None
 
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
         """Apply what happens at enrolment to households ``idx``."""
@@ -201,11 +201,13 @@ class ProgrammeRuntime:
         if np.ndim(cost) == 0:
             cheapest = float(cost)
         else:
-            cheapest = self.cheapest(month) * (1.0 + self.contingency)
-            if cheapest < 0:  # not known: look it up
+            known = self.cheapest(month)
+            if known is None:  # look it up among the eligible
                 cheapest = float(np.min(cost, where=ok, initial=np.inf))
-        per_now = self.one_off_cost() + float(cheapest) * (12 - month % 12)
-        per_year = float(cheapest) * 12
+            else:
+                cheapest = known * (1.0 + self.contingency)
+        per_now = self.one_off_cost() + cheapest * (12 - month % 12)
+        per_year = cheapest * 12
         bound = self.rt.n
         for free, per in ((free_now, per_now), (free_year, per_year)):
             if per > 0:  # a margin for rounding in the sums: the exact test follows

@@ -364,6 +364,25 @@ def test_serving_order_equals_priority_then_score_then_index() -> None:
     assert with_priority > 10
 
 
+def test_money_bound_never_cuts_an_affordable_household(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bound on enrolment from the cheapest household is never below what money allows."""
+    model = GraduationModel(baseline(**{"run.months": 14}))
+    rt = model.runtime
+    assert rt is not None
+    for _ in range(13):
+        model.step()
+        month = model.month
+        for p in rt.programmes:
+            ok = p.eligible(month)
+            money = p._costs(month)
+            everyone = p._leading(ok, int(np.count_nonzero(ok)), month)
+            affordable = p._affordable(everyone, month, money).size
+            assert affordable <= p._money_bound(ok, month, money)
+            with monkeypatch.context() as m:  # the bound without a known cheapest household
+                m.setattr(type(p), "cheapest", lambda self, month: None)
+                assert affordable <= p._money_bound(ok, month, money)
+
+
 def test_status_history_has_only_legal_transitions() -> None:
     model = GraduationModel(baseline(run__months=36))
     rt = model.runtime
