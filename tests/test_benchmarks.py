@@ -14,3 +14,17 @@ def test_benchmark_suite_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     for figure in ("step_1M_over_floor", "reference_ratio", "bytes_per_household_1M",
                    "creation_share_100k", "sweep_efficiency", "sweep_overhead_share"):  # fmt: skip
         assert figure in out
+
+
+def test_profile_times_every_phase_and_unwraps_them() -> None:
+    import simulation.model as model
+    from benchmarks.profile import PHASES, profile
+
+    before = [getattr(owner, name) for owner, name, _ in PHASES]
+    result = profile(households=2000, warm=2, months=2)
+    assert {label for _, _, label in PHASES} | {"total"} == set(result)
+    assert all(ms > 0 for ms in result.values())
+    top = [label for _, _, label in PHASES if not label.startswith(" ")]
+    assert sum(result[label] for label in top) <= result["total"] * 1.01  # phases do not overlap
+    assert [getattr(owner, name) for owner, name, _ in PHASES] == before
+    assert model.demography_step is before[2]
