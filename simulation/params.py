@@ -96,9 +96,7 @@ class Demography(Schema):
 
     def validate(self) -> None:
         """Check that the fertile-age interval is a non-empty [min, max)."""
-        ages = self.fertile_age
-        if len(ages) != 2 or ages[0] >= ages[1]:
-            self.fail("fertile_age", f"must be [min, max] with min < max, got {list(ages)}")
+        self.require_interval("fertile_age")
 
 
 @dataclass(frozen=True)
@@ -155,9 +153,7 @@ class Income(Schema):
 
     def validate(self) -> None:
         """Check that the working-age interval is a non-empty [min, max)."""
-        ages = self.working_age
-        if len(ages) != 2 or ages[0] >= ages[1]:
-            self.fail("working_age", f"must be [min, max] with min < max, got {list(ages)}")
+        self.require_interval("working_age")
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,12 @@ class Schema:
     def validate(self) -> None:
         """Cross-field checks; subclasses override and raise :class:`ParameterError`."""
 
+    def require_interval(self, field_name: str) -> None:
+        """Check that field ``field_name`` is a non-empty interval ``[min, max]``, min < max."""
+        ends = getattr(self, field_name)
+        if len(ends) != 2 or ends[0] >= ends[1]:
+            self.fail(field_name, f"must be [min, max] with min < max, got {list(ends)}")
+
     def fail(self, field_name: str, message: str) -> typing.NoReturn:
         """Raise a :class:`ParameterError` naming ``field_name`` of this record."""
         raise ParameterError(f"{self._name(field_name)} {message}")
