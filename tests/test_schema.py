@@ -627,19 +627,3 @@ def test_load_params_unknown_scenario_lists_available() -> None:
     assert "available:" in message
     for name in names:
         assert name in message
-
-
-@pytest.mark.parametrize(
-    ("path", "value"),
-    [
-        ("world.income.working_age", [65, 15]),
-        ("world.income.working_age", [15, 15]),
-        ("world.demography.fertile_age", [49, 15]),
-        ("world.demography.fertile_age", [15, 30, 49]),
-    ],
-)
-def test_age_intervals_must_be_min_below_max(
-    tree: dict[str, Any], path: str, value: list[int]
-) -> None:
-    got = [float(v) for v in value]
-    _raises(_with(tree, path, value), f"{path} must be [min, max] with min < max, got {got}")
