@@ -46,7 +46,8 @@ class Composition:
     leavers : ndarray of int8
         Members in slots 2-7 of an age to leave home (``leave_home_age`` to 60).
     epoch : int
-        Number of updates so far; ``changed`` holds the rows recounted at the last one.
+        Number of updates so far; ``changed`` holds the rows recounted at the last one and
+        ``changed_components`` their component counts (``components[changed]``).
     month : int
         Model month of the ages counted.
 
@@ -73,7 +74,9 @@ class Composition:
         wait[0] = NEVER  # an empty slot never reaches an edge
         self._wait = wait.astype(np.int32)  # older ages are looked up as the last (NEVER)
         n = state.n
-        self.components = np.zeros((n, 7), dtype=np.int8)
+        # rows of 8 bytes (one padding column), so they are scattered as single 64-bit items
+        self._components = np.zeros((n, 8), dtype=np.int8)
+        self.components = self._components[:, :7]
         self.workers = np.zeros(n, dtype=np.int8)
         self.care_need = np.zeros(n, dtype=bool)
         self.next_edge = np.zeros(n, dtype=np.int16)  # month a member next reaches an edge
@@ -98,7 +101,10 @@ class Composition:
 
     def _count(self, state: HouseholdState, rows: NDArray[np.intp], month: int) -> None:
         age, disabled = take_rows(state.age, rows), take_rows(state.disabled, rows)
-        self.components[rows] = counts_of(age, disabled, state.pregnant[rows])
+        counts = np.zeros((rows.size, 8), dtype=np.int8)
+        counts[:, :7] = counts_of(age, disabled, state.pregnant[rows])
+        self._components.view(np.uint64)[rows, 0] = counts.view(np.uint64)[:, 0]
+        self.changed_components = counts[:, :7]
         self.workers[rows] = count_workers(age, disabled, self.inc)
         need = (age >= self.care_age) | (disabled & (age >= 0))
         self.care_need[rows] = need.view(np.uint64)[:, 0] != 0  # any member

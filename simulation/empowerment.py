@@ -40,7 +40,7 @@ class Package(ProgrammeRuntime):
         assert self.spec.package is not None
         return self.spec.package.asset_grant
 
-    def monthly_cost(self, month: int) -> float:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.package is not None
         r = self.spec.package
         return r.coaching_cost + r.consumption_support
@@ -84,7 +84,7 @@ class Training(ProgrammeRuntime):
     def eligible_extra(self, month: int) -> B1:
         return self.rt.has_worker() & ~self.ever
 
-    def monthly_cost(self, month: int) -> float:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.training is not None
         return self.spec.training.cost
 
@@ -97,7 +97,7 @@ class Training(ProgrammeRuntime):
         self.rt.model.households.skill[idx] *= 1.0 + self.spec.training.skill_gain
 
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
-        return self.monthly_cost(month)
+        return self.monthly_cost(month, idx)
 
 
 class Credit(ProgrammeRuntime):
@@ -127,7 +127,7 @@ class Credit(ProgrammeRuntime):
         assert self.spec.credit is not None
         return self.spec.credit.loan
 
-    def monthly_cost(self, month: int) -> float:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         return 0.0
 
     def on_enrol(self, idx: NDArray[np.intp], month: int) -> None:
@@ -137,10 +137,10 @@ class Credit(ProgrammeRuntime):
         hh.debt[idx] += self.spec.credit.loan
         self.missed[idx] = 0
 
-    def before(self, month: int) -> None:
+    def before(self, month: int, members: NDArray[np.intp]) -> None:
         """Collect instalments from savings and settle defaults."""
         self.repaid, self.defaults = 0.0, 0
-        owing = np.flatnonzero(self.enrolled & (self.since < month))
+        owing = members[self.since[members] < month]
         if owing.size == 0:
             return
         assert self.spec.credit is not None

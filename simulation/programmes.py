@@ -27,8 +27,9 @@ __all__ = [
 
 F8 = NDArray[np.float64]
 B1 = NDArray[np.bool_]
-#: monthly cost per household (one value or one each), money free now and for a year (Rp)
-Money = tuple[F8 | float, float, float]
+#: money free now and for a year after the current caseload (Rp)
+Money = tuple[float, float]
+_NONE = np.empty(0, dtype=np.intp)
 
 
 class ProgrammeRuntime:
@@ -55,17 +56,20 @@ class ProgrammeRuntime:
         self.waiting = 0  # eligible households not enrolled this month
 
     # -- hooks ---------------------------------------------------------------------------
-    def before(self, month: int) -> None:
-        """Kind-specific settlement at the start of the month (e.g. loan instalments)."""
+    def before(self, month: int, members: NDArray[np.intp]) -> None:
+        """Kind-specific settlement at the start of the month (e.g. loan instalments).
+
+        ``members`` are the enrolled households.
+        """
 
     def eligible_extra(self, month: int) -> B1:
         """Kind-specific eligibility on top of the registry decile."""
         return np.ones(self.rt.n, dtype=bool)
 
-    def monthly_cost(self, month: int) -> F8 | float:
-        """Return the expected monthly cost of enrolling each household (Rp), for budgeting.
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
+        """Return the expected monthly cost of enrolling households ``idx`` (Rp), for budgeting.
 
-        A float means the same cost for every household.
+        A float means the same cost for every household (whatever ``idx``).
         """
         raise NotImplementedError
 
@@ -101,15 +105,17 @@ class ProgrammeRuntime:
     def act(self, month: int) -> None:
         """Settle, complete, enrol, pay."""
         self.paid = 0.0
-        self.before(month)
         members = np.flatnonzero(self.enrolled)
-        done = members[self.completes(month, members)]
+        self.before(month, members)
+        finished = self.completes(month, members)
+        done = members[finished]
         if done.size:
             self.leave(done)
             if self.cooldown:
                 self.completed[done] = month
             self.on_complete(done)
-        if self.enrol(month) or done.size:
+            members = members[~finished]
+        if self.enrol(month, members) or done.size:
             members = np.flatnonzero(self.enrolled)
         self.pay(month, members)
 
@@ -127,15 +133,18 @@ class ProgrammeRuntime:
         ok &= self.rt.allowed(self, month)
         return ok
 
-    def enrol(self, month: int) -> int:
+    def enrol(self, month: int, members: NDArray[np.intp] | None = None) -> int:
         """Enrol eligible households by priority then rank, within capacity and budget.
 
-        Returns the number of households enrolled.
+        ``members`` are the enrolled households, if already known. Returns the number of
+        households enrolled.
         """
+        if members is None:
+            members = np.flatnonzero(self.enrolled)
         ok = self.eligible(month)
         eligible = int(np.count_nonzero(ok))
-        room = min(max(self.capacity - int(np.count_nonzero(self.enrolled)), 0), eligible)
-        money = self._costs(month)
+        room = min(max(self.capacity - members.size, 0), eligible)
+        money = self._costs(month, members)
         room = min(room, self._money_bound(ok, month, money))
         if room == 0:
             self.waiting = eligible
@@ -170,24 +179,27 @@ class ProgrammeRuntime:
         rest = first_in_order(self.rt.order(self), ok, k - first.size)
         return np.concatenate((first, rest)) if first.size else rest
 
-    def _costs(self, month: int) -> Money:
-        """Return the monthly cost per household and the money free after the caseload (Rp).
-
-        The cost includes the contingency; the free money is this year's rest after the
-        current caseload's remaining months, and a full year's allocation after its year.
-        """
-        cost = self.monthly_cost(month)
+    def _cost(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
+        """Monthly cost of enrolling households ``idx``, the contingency included (Rp)."""
+        cost = self.monthly_cost(month, idx)
         scale = 1.0 + self.contingency
+        return float(cost) * scale if np.ndim(cost) == 0 else cost * scale
+
+    def _costs(self, month: int, members: NDArray[np.intp]) -> Money:
+        """Return the money free after the caseload ``members`` (Rp), now and for a year.
+
+        The free money is this year's rest after the current caseload's remaining months
+        (contingency included), and a full year's allocation after its year.
+        """
+        cost, scale = self.monthly_cost(month, members), 1.0 + self.contingency
         if np.ndim(cost) == 0:  # the same cost for every household
-            cost = float(cost) * scale
-            enrolled = cost * int(np.count_nonzero(self.enrolled))
+            enrolled = float(cost) * scale * members.size
         else:
-            enrolled = float(np.dot(self.enrolled, cost)) * scale
-            cost = cost * scale  # type: ignore[operator]
+            enrolled = float(np.sum(cost)) * scale
         acc = self.ledger.current
         free_now = self.ledger.remaining - enrolled * (12 - month % 12)
         free_year = acc.allocated - acc.overhead - enrolled * 12
-        return cost, free_now, free_year
+        return free_now, free_year
 
     def _money_bound(self, ok: B1, month: int, money: Money) -> int:
         """At least how many eligible households the money could take (the count can be less).
@@ -195,17 +207,15 @@ class ProgrammeRuntime:
         Every newcomer costs at least the cheapest eligible household, so no more than the
         free money divided by that cost can be enrolled; with no cost there is no bound.
         """
-        cost, free_now, free_year = money
+        free_now, free_year = money
         if free_now < 0 or free_year < 0:
             return 0
-        if np.ndim(cost) == 0:
-            cheapest = float(cost)
-        else:
+        cheapest = self._cost(month, _NONE)
+        if np.ndim(cheapest) != 0:  # a cost per household: the hook's bound, or the eligible's
             known = self.cheapest(month)
-            if known is None:  # look it up among the eligible
-                cheapest = float(np.min(cost, where=ok, initial=np.inf))
-            else:
-                cheapest = known * (1.0 + self.contingency)
+            if known is None:
+                known = float(np.min(self.monthly_cost(month, np.flatnonzero(ok)), initial=np.inf))
+            cheapest = known * (1.0 + self.contingency)
         per_now = self.one_off_cost() + cheapest * (12 - month % 12)
         per_year = cheapest * 12
         bound = self.rt.n
@@ -222,8 +232,9 @@ class ProgrammeRuntime:
         in the year's allocation, so enrolments late in a year do not overrun the next.
         Both hold back ``contingency`` for cost growth within the year.
         """
-        cost, free_now, free_year = money
-        new = np.full(cand.size, cost) if np.ndim(cost) == 0 else cost[cand]  # type: ignore[index]
+        free_now, free_year = money
+        cost = self._cost(month, cand)
+        new = np.full(cand.size, cost) if np.ndim(cost) == 0 else cost
         now = np.cumsum(self.one_off_cost() + new * (12 - month % 12))
         year = np.cumsum(new * 12)
         return cand[(now <= free_now) & (year <= free_year)]
@@ -296,9 +307,13 @@ class PKH(ProgrammeRuntime):
         """
         comp = self.rt.model.composition
         if self._epoch != comp.epoch:
-            rows = comp.changed if self._epoch == comp.epoch - 1 else np.arange(self.rt.n)
-            self._annual[rows] = annual = pkh_annual_benefit(comp.components[rows], self.spec)
-            self._payable[rows] = annual > 0
+            if self._epoch == comp.epoch - 1:  # the rows recounted by the last update
+                rows, counts = comp.changed, comp.changed_components
+                self._annual[rows] = annual = pkh_annual_benefit(counts, self.spec)
+                self._payable[rows] = annual > 0
+            else:
+                self._annual[:] = pkh_annual_benefit(comp.components, self.spec)
+                np.greater(self._annual, 0, out=self._payable)
             self._epoch = comp.epoch
         return self._annual
 
@@ -306,8 +321,8 @@ class PKH(ProgrammeRuntime):
         self.annual()  # brings ``_payable`` up to date
         return self._payable
 
-    def monthly_cost(self, month: int) -> F8:
-        return self.annual() / 12.0
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> F8:
+        return self.annual()[idx] / 12.0
 
     def cheapest(self, month: int) -> float:
         """Return the smallest paid component (an eligible family has a member counted)."""
@@ -341,7 +356,7 @@ class Cash(ProgrammeRuntime):
             return self.rt.has_worker()
         return np.ones(self.rt.n, dtype=bool)
 
-    def monthly_cost(self, month: int) -> float:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.cash is not None
         return self.spec.cash.benefit
 
@@ -351,7 +366,7 @@ class Cash(ProgrammeRuntime):
         return (self.months_in(month, idx) >= d) if d > 0 else np.zeros(idx.size, dtype=bool)
 
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
-        return self.monthly_cost(month)
+        return self.monthly_cost(month, idx)
 
     def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         self.rt.model.households.transfer_income[idx] += due
@@ -362,9 +377,10 @@ class HealthCover(ProgrammeRuntime):
 
     contingency = 0.01  # premiums follow household size (births)
 
-    def monthly_cost(self, month: int) -> F8:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> F8:
         assert self.spec.health_cover is not None
-        return self.spec.health_cover.premium * self.rt.model.households.size.astype(np.float64)
+        size = self.rt.model.households.size[idx].astype(np.float64)
+        return self.spec.health_cover.premium * size
 
     def cheapest(self, month: int) -> float:
         """Return the premium of one person (every household has a member)."""
@@ -376,9 +392,7 @@ class HealthCover(ProgrammeRuntime):
         return self.rt.deciles(self)[idx] > self.spec.max_decile
 
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
-        assert self.spec.health_cover is not None
-        size = self.rt.model.households.size[idx].astype(np.float64)
-        return self.spec.health_cover.premium * size
+        return self.monthly_cost(month, idx)
 
     def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         assert self.spec.health_cover is not None
@@ -393,7 +407,7 @@ class Rehab(ProgrammeRuntime):
     def eligible_extra(self, month: int) -> B1:
         return self.rt.env.care_need.copy()
 
-    def monthly_cost(self, month: int) -> float:
+    def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.rehab is not None
         return self.spec.rehab.cost
 
@@ -402,7 +416,7 @@ class Rehab(ProgrammeRuntime):
         return self.months_in(month, idx) >= self.spec.rehab.duration
 
     def due(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
-        return self.monthly_cost(month)
+        return self.monthly_cost(month, idx)
 
     def apply(self, idx: NDArray[np.intp], due: F8 | float) -> None:
         assert self.spec.rehab is not None

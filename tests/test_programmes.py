@@ -374,7 +374,7 @@ def test_money_bound_never_cuts_an_affordable_household(monkeypatch: pytest.Monk
         month = model.month
         for p in rt.programmes:
             ok = p.eligible(month)
-            money = p._costs(month)
+            money = p._costs(month, np.flatnonzero(p.enrolled))
             everyone = p._leading(ok, int(np.count_nonzero(ok)), month)
             affordable = p._affordable(everyone, month, money).size
             assert affordable <= p._money_bound(ok, month, money)

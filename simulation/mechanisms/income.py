@@ -35,11 +35,6 @@ __all__ = [
 ]  # fmt: skip
 
 
-def f64(x: NDArray[np.float32]) -> NDArray[np.float64]:
-    """Single-precision lever in double precision (arithmetic as in the scalar reference)."""
-    return x.astype(np.float64)
-
-
 def earners(state: HouseholdState, inc: Income) -> NDArray[np.float64]:
     """Effective number of earners per household (1 + extra weight per extra worker)."""
     return earner_weight(count_workers(state.age, state.disabled, inc), inc)
@@ -85,11 +80,12 @@ def income_step(
     # in place, on a few work arrays; each line keeps the operation order of the equations
     u = draws["employment"]
     stay = u >= inc.job_separation
-    finding = f64(env.finding_boost)
-    finding += inc.job_finding
+    stay &= state.employed
+    finding = np.add(env.finding_boost, inc.job_finding, dtype=np.float64)
     hired = u < finding
-    np.copyto(stay, hired, where=~state.employed)
-    np.logical_and(n_earn > 0, stay, out=state.employed)
+    hired &= ~state.employed
+    stay |= hired  # employed next month: stayed in work, or found it
+    np.logical_and(workers > 0, stay, out=state.employed)
     state.persistent *= inc.persistent_rho
     state.persistent += inc.persistent_sigma * draws["persistent"]
     v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
@@ -100,8 +96,7 @@ def income_step(
     np.exp(shock, out=shock)
     work = np.take(np.array([inc.jobless_earnings, 1.0]), state.employed.view(np.int8))
     work *= state.sick == 0
-    relief = f64(env.care_relief)
-    np.subtract(1.0, relief, out=relief)
+    relief = np.subtract(1.0, env.care_relief, dtype=np.float64)
     care = inc.care_burden * env.care_need
     care *= relief
     np.subtract(1.0, care, out=care)
@@ -109,11 +104,10 @@ def income_step(
     wage = np.multiply(env.wage, state.skill, out=state.wage_income)
     for factor in (n_earn, work, shock):
         wage *= factor
-    enterprise = f64(env.return_factor)
-    enterprise *= assets.enterprise_return
+    enterprise = np.multiply(env.return_factor, assets.enterprise_return, dtype=np.float64)
     np.multiply(enterprise, state.assets, out=state.enterprise_income)
     np.multiply(inc.kin_support, state.size, out=state.kin_income)
-    state.kin_income *= n_earn == 0
+    state.kin_income *= workers == 0
 
 
 def total_income(state: HouseholdState) -> NDArray[np.float64]:
