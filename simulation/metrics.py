@@ -6,6 +6,7 @@ measure is a statement about people at national scale.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -38,14 +39,22 @@ def order_nonnegative(x: F8) -> NDArray[np.intp]:
     if (x < 0).any():
         raise ValueError("order_nonnegative needs non-negative values")
     n = x.shape[0]
-    bits = np.uint64(max(20, int(n - 1).bit_length()))
+    low = (np.uint64(1) << np.uint64(max(20, int(n - 1).bit_length()))) - np.uint64(1)
     keys = np.add(x, 0.0, dtype=np.float64).view(np.uint64)  # a copy; -0.0 becomes +0.0
-    keys >>= bits
-    keys <<= bits
-    keys |= np.arange(n, dtype=np.uint64)
+    keys &= ~low
+    keys |= _indices(n)
     keys.sort()
-    order: NDArray[np.intp] = (keys & ((np.uint64(1) << bits) - np.uint64(1))).astype(np.intp)
+    keys &= low
+    order: NDArray[np.intp] = keys.view(np.intp)  # indices < 2**63 read the same as intp
     return order
+
+
+@functools.lru_cache(maxsize=4)
+def _indices(n: int) -> NDArray[np.uint64]:
+    """Read-only ``arange(n)`` as uint64 (kept: the sort keys need it every month)."""
+    out = np.arange(n, dtype=np.uint64)
+    out.flags.writeable = False
+    return out
 
 
 def weighted_deciles(
@@ -60,33 +69,38 @@ def weighted_deciles(
 
 
 def deciles_and_gini(
-    x: F8, w: NDArray[np.number[Any]], order: NDArray[np.intp], scale: float = 1.0
+    x: F8, w: NDArray[np.number[Any]], order: NDArray[np.intp]
 ) -> tuple[NDArray[np.int8], float]:
     """Weighted deciles of ``x`` and its Gini, sharing the midpoint ranks of the sorted data.
 
-    The weights are ``w * scale`` (``w`` may be small integers such as household sizes:
-    gathering them in sorted order is then cheap). The ranks are put back in the data's order,
-    where the deciles and the Gini's sum are taken without gathering ``x``.
+    ``w`` may be small integers such as household sizes: their running total is then kept
+    exactly in integers, which is also the fastest. Neither result depends on the weights'
+    scale. The ranks are put back in the data's order, where the deciles and the Gini's sum are
+    taken without gathering ``x``.
 
-    Equal to ``(weighted_deciles(x, w * scale, order), gini(x, w * scale, order))`` (the Gini
-    up to rounding): with midpoint ranks ``F_i`` (the deciles' ranks), the Lorenz-curve area of
-    :func:`gini` equals ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
+    Equal to ``(weighted_deciles(x, w, order), gini(x, w, order))`` (up to rounding): with
+    midpoint ranks ``F_i`` (the deciles' ranks), the Lorenz-curve area of :func:`gini` equals
+    ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
     """
-    ws = np.take(w, order) * np.float64(scale)
-    ranks = np.cumsum(ws)
+    ws = np.take(w, order)
+    if np.issubdtype(ws.dtype, np.integer) and ws.size * max(int(ws.max(initial=0)), 1) < 2**31:
+        ranks = np.cumsum(ws, dtype=np.int32).astype(np.float64)  # exact running totals
+    else:
+        ranks = np.cumsum(ws, dtype=np.float64)
     mass = ranks[-1]
-    ranks -= ws / 2
+    ranks -= ws * 0.5
     ranks /= mass
     rank = np.empty_like(ranks)
     rank[order] = ranks  # back in the data's order: no gather of x needed
-    decile = np.minimum((rank * 10).astype(np.int8), 9)
+    rank *= 10
+    decile = rank.astype(np.int8)
+    np.minimum(decile, 9, out=decile)
     decile += 1
-    wx = np.multiply(w, np.float64(scale))
-    wx *= x
+    wx = np.multiply(w, x, dtype=np.float64)
     total = wx.sum()
     if total <= 0:
         return decile, 0.0
-    rank *= 2
+    rank *= 0.2  # 2 F - 1
     rank -= 1
     return decile, float(np.dot(wx, rank) / total)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
+from numpy.typing import NDArray
 
 from simulation.metrics import deciles_and_gini, hazen_quantiles, order_nonnegative
 from simulation.schema import to_dict
@@ -65,16 +66,23 @@ class Recorder:
             name: np.full((months, *(sizes[d] for d in dims)), np.nan)
             for name, (dims, _, _) in VARIABLES.items()
         }
+        # each household's (region, area) part of the group key (places never change in a run)
+        hh = model.households
+        place = hh.region.astype(np.int16)
+        place *= 2
+        place += ~hh.urban
+        place *= 4  # room for the poor and extreme-poor flags
+        self._place = place
 
     def record(self, model: GraduationModel) -> None:
         """Compute and store this month's outcomes."""
         hh, t, b = model.households, model.month, self._buf
-        w = hh.size * np.float64(model.weight)  # persons represented
         c = hh.consumption_pc
-        decile, b["gini"][t] = deciles_and_gini(c, hh.size, order_nonnegative(c), model.weight)
+        decile, b["gini"][t] = deciles_and_gini(c, hh.size, order_nonnegative(c))
         model.true_decile = decile  # reused by the agencies next month
-        # person weights and consumption by (decile, region, area, poor, extreme poor)
-        mass, spend = _by_group(model, decile, w, w * c)
+        # persons and consumption by (decile, region, area, poor, extreme poor), national scale
+        persons = np.multiply(hh.size, c, dtype=np.float64)  # household consumption (Rp)
+        mass, spend = self._by_group(model, decile, hh.size, persons)
         total = mass.sum()
         b["persons"][t] = total
         b["households"][t] = hh.n * model.weight
@@ -82,12 +90,13 @@ class Recorder:
         b["poverty_rate"][t] = b["poor_persons"][t] / total
         b["extreme_poor_persons"][t] = mass[..., 1].sum()
         b["extreme_poverty_rate"][t] = b["extreme_poor_persons"][t] / total
-        gap = c / hh.poverty_line  # FGT1 and FGT2 from one gap
+        gap = np.divide(c, hh.poverty_line, out=persons)  # FGT1 and FGT2 from one gap
         np.subtract(1.0, gap, out=gap)
         np.maximum(gap, 0.0, out=gap)
-        w_gap = w * gap
-        b["poverty_gap"][t] = w_gap.sum() / total
-        b["poverty_severity"][t] = np.dot(w_gap, gap) / total
+        w_gap = np.multiply(hh.size, gap, dtype=np.float64)
+        sample = total / model.weight  # persons in the sample
+        b["poverty_gap"][t] = w_gap.sum() / sample
+        b["poverty_severity"][t] = np.dot(w_gap, gap) / sample
         b["mean_consumption"][t] = spend.sum() / total
         with np.errstate(invalid="ignore", divide="ignore"):
             b["consumption_by_decile"][t] = spend.sum(axis=(1, 2, 3, 4)) / mass.sum(
@@ -98,6 +107,31 @@ class Recorder:
             by_region = mass.sum(axis=(0, 2, 4))  # (region, poor)
             b["poverty_rate_by_region"][t] = by_region[:, 1] / by_region.sum(axis=1)
         self._record_assets(model, t)
+
+    def _by_group(
+        self,
+        model: GraduationModel,
+        decile: NDArray[np.int8],
+        *weights: NDArray[Any],
+    ) -> list[NDArray[np.float64]]:
+        """Sum each of ``weights`` by (decile, region, area, poor, extreme poor), times the weight.
+
+        Returns arrays of shape (10, regions, 2, 2, 2) at national scale; area 0 is urban (as
+        ``AREAS``), flags 0 = no and 1 = yes. An empty group sums to 0.
+        """
+        hh, regions = model.households, len(model.params.world.regions)
+        key = decile.astype(np.int16)  # small integers: cheap passes, one conversion at the end
+        key -= 1
+        key *= regions * 8
+        key += self._place
+        key += hh.poor.view(np.int8) * np.int16(2)
+        key += hh.extreme_poor.view(np.int8)
+        index = key.astype(np.intp)
+        shape = (10, regions, 2, 2, 2)
+        size = int(np.prod(shape))
+        weight = np.float64(model.weight)
+        return [np.bincount(index, weights=x, minlength=size).reshape(shape) * weight
+                for x in weights]  # fmt: skip
 
     def _record_assets(self, model: GraduationModel, t: int) -> None:
         hh, b, world = model.households, self._buf, model.params.world
@@ -156,32 +190,6 @@ def monthly_variables(
                {"units": units, "long_name": long})
         for name, (dims, units, long) in spec.items()
     }  # fmt: skip
-
-
-def _by_group(
-    model: GraduationModel,
-    decile: np.ndarray,
-    *weights: np.ndarray,  # type: ignore[type-arg]
-) -> list[np.ndarray]:  # type: ignore[type-arg]
-    """Sum each of ``weights`` by (decile, region, area, poor, extreme poor), in one pass each.
-
-    Returns arrays of shape (10, regions, 2, 2, 2); area 0 is urban (as ``AREAS``), flags
-    0 = no and 1 = yes. An empty group sums to 0.
-    """
-    hh, regions = model.households, len(model.params.world.regions)
-    key = decile.astype(np.intp)
-    key -= 1
-    key *= regions
-    key += hh.region
-    key *= 2
-    key += ~hh.urban
-    key *= 2
-    key += hh.poor
-    key *= 2
-    key += hh.extreme_poor
-    shape = (10, regions, 2, 2, 2)
-    size = int(np.prod(shape))
-    return [np.bincount(key, weights=x, minlength=size).reshape(shape) for x in weights]
 
 
 @functools.cache

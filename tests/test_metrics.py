@@ -328,3 +328,19 @@ def test_order_nonnegative_is_a_stable_argsort(x: list[float]) -> None:
 
     data = np.array(x)
     np.testing.assert_array_equal(order_nonnegative(data), np.argsort(data, kind="stable"))
+
+
+@SETTINGS
+@given(sample=integer_weighted_sample(), small=st.booleans())
+def test_deciles_and_gini_equal_the_separate_measures(
+    sample: tuple[np.ndarray, np.ndarray], small: bool
+) -> None:
+    """Integer weights (household sizes) and float weights give the same deciles and Gini."""
+    from simulation.metrics import deciles_and_gini, weighted_deciles
+
+    x, w = sample
+    order = np.argsort(x, kind="stable")
+    weights = w.astype(np.int8) if small else w * 0.5  # a scale changes neither result
+    decile, g = deciles_and_gini(x, weights, order)
+    np.testing.assert_array_equal(decile, weighted_deciles(x, w, order))
+    assert g == pytest.approx(gini(x, w, order), abs=1e-12)
