@@ -244,32 +244,39 @@ class PolicyRuntime:
         if true_decile is None:  # month 0: nothing recorded yet
             true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
         tr.update_graduates(month, hh.poor, true_decile <= g.threshold_decile, g.sustain_months)
-        income = total_income(hh)
-        assert self.model.env is not None
-        mw = self.model.env.minimum_wage
         kpm = self.is_kpm() & (tr.status == ENROLLED)
         watch = kpm & tr.had_package
         streak = tr.empower_streak
         streak += 1
-        streak *= watch & (income >= mw)  # reset to 0 unless watched and earning
+        streak *= self._earning(watch)  # reset to 0 unless watched and earning
         tr.graduate(np.flatnonzero(watch & (tr.empower_streak >= g.empowerment_months)),
                     EMPOWERMENT, month, self)  # fmt: skip
         if month == 0 or month % g.assessment_months:
             return
         kpm = self.is_kpm() & (tr.status == ENROLLED)
-        test = {
-            "decile": decile > g.threshold_decile,
-            "poverty_multiple": hh.consumption_pc > g.poverty_multiple * hh.poverty_line,
-            "minimum_wage": income >= mw,
-        }[g.welfare_rule]
+        if g.welfare_rule == "decile":
+            passing = kpm & (decile > g.threshold_decile)
+        elif g.welfare_rule == "poverty_multiple":
+            passing = kpm & (hh.consumption_pc > g.poverty_multiple * hh.poverty_line)
+        else:  # "minimum_wage"
+            passing = self._earning(kpm)
         streak = tr.welfare_streak
         streak += 1
-        streak *= kpm & test  # reset to 0 unless enrolled and passing
+        streak *= passing  # reset to 0 unless enrolled and passing
         welfare = np.flatnonzero(kpm & (tr.welfare_streak >= g.consecutive))
         tr.graduate(welfare, WELFARE, month, self)
         self._natural(month)
         near = self.is_kpm() & (decile == g.threshold_decile) & (tr.referred_due < 0)
         self._refer(np.flatnonzero(near), month)
+
+    def _earning(self, among: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Households of ``among`` whose income last month reached the minimum wage."""
+        assert self.model.env is not None
+        idx = np.flatnonzero(among)
+        income = total_income(self.model.households, idx)  # no transfers paid yet this month
+        out = np.zeros(self.n, dtype=bool)
+        out[idx[income >= self.model.env.minimum_wage[idx]]] = True
+        return out
 
     def _natural(self, month: int) -> None:
         tr = self.tracker
@@ -300,6 +307,6 @@ class PolicyRuntime:
         if collab.network_degree == 0 or not self.contributor.any():
             return
         assert model.env is not None
-        k = contributor_neighbours(self.adj, self.contributor, collab.contributor_cap)
-        model.env.return_factor[:] = 1.0 + collab.mentoring_boost * k
-        model.env.finding_boost[:] = collab.hiring_boost * k
+        near, k = contributor_neighbours(self.adj, self.contributor, collab.contributor_cap)
+        model.env.return_factor[near] = 1.0 + collab.mentoring_boost * k  # the others: 1 and 0
+        model.env.finding_boost[near] = collab.hiring_boost * k

@@ -7,6 +7,8 @@ before the household mechanisms read them.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -80,6 +82,12 @@ class MonthEnvironment:
         Poverty-trap threshold each household faces (lower while coached) (Rp).
     """
 
+    #: the attributes with one value per household (the others are per region or scalars)
+    PER_HOUSEHOLD = (
+        "poverty_line", "extreme_line", "wage", "minimum_wage", "uncovered", "care_need",
+        "care_relief", "return_factor", "finding_boost", "threshold",
+    )  # fmt: skip
+
     def __init__(
         self,
         world: World,
@@ -104,3 +112,10 @@ class MonthEnvironment:
         self.return_factor: F4 = np.ones(n, dtype=np.float32)
         self.finding_boost: F4 = np.zeros(n, dtype=np.float32)
         self.threshold: F8 = np.full(n, world.assets.threshold)
+
+    def rows(self, start: int, stop: int) -> MonthEnvironment:
+        """Return the environment of households ``start:stop`` (views of the arrays)."""
+        part = copy.copy(self)
+        for name in self.PER_HOUSEHOLD:
+            setattr(part, name, getattr(self, name)[start:stop])
+        return part

@@ -89,6 +89,10 @@ class HouseholdState:
         """Return the columns by name (views, not copies)."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
+    def rows(self, start: int, stop: int) -> HouseholdState:
+        """Return households ``start:stop`` as a state of views (writes reach this state)."""
+        return HouseholdState(**{f.name: getattr(self, f.name)[start:stop] for f in fields(self)})
+
 
 _BYTE_SUM = np.uint64(0x0101010101010101)
 

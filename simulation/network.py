@@ -52,12 +52,14 @@ def village_network(
 
 def contributor_neighbours(
     adj: sp.csr_array, contributor: NDArray[np.bool_], cap: int
-) -> NDArray[np.float64]:
-    """Count each household's contributor neighbours, capped at ``cap``.
+) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+    """Households with contributor neighbours, and how many each has, capped at ``cap``.
 
     Links are symmetric, so the count is how often a household appears among the neighbours
-    of contributors: only the contributors' rows of ``adj`` are read.
+    of contributors: only the contributors' rows of ``adj`` are read. Households with none are
+    left out.
     """
     rows = adj[np.flatnonzero(contributor)]
     count = np.bincount(rows.indices, minlength=adj.shape[0])
-    return np.minimum(count, cap).astype(np.float64)
+    near = np.flatnonzero(count)
+    return near, np.minimum(count[near], cap).astype(np.float64)

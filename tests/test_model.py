@@ -13,6 +13,7 @@ import xarray as xr
 
 from simulation import GraduationModel, Household, run
 from simulation.params import Params
+from simulation.runner import run_replicate
 from simulation.schema import from_dict, to_dict
 from tests.conftest import small_params
 
@@ -194,3 +195,42 @@ def test_recorded_measures_equal_the_metric_functions(params: Params) -> None:
     # exactly on a decile edge is not moved by the rounding of a scale)
     persons = hh.size.astype(np.float64)
     np.testing.assert_allclose(ds.consumption_by_decile, decile_means(c, persons), rtol=1e-9)
+
+
+def test_household_rules_in_blocks_give_the_same_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Running the per-household rules block by block changes nothing, whatever the block."""
+    import simulation.model
+
+    params = small_params("baseline_2025", run__months=8)
+    runs = []
+    for block in (7, 64, 1 << 15):  # blocks of 7 leave a short last block
+        monkeypatch.setattr(simulation.model, "BLOCK", block)
+        runs.append(run_replicate(params, 0))
+    for ds in runs[1:]:
+        xr.testing.assert_identical(ds, runs[0])
+
+
+def test_environment_lists_every_per_household_array(params: Params) -> None:
+    """Blocks of the environment slice every per-household array and nothing else."""
+    model = GraduationModel(params)
+    env = model.env
+    assert env is not None and model.households.n != len(params.world.regions)
+    per_household = {
+        name for name, value in vars(env).items()
+        if isinstance(value, np.ndarray) and value.shape[:1] == (model.households.n,)
+    }  # fmt: skip
+    assert per_household == set(env.PER_HOUSEHOLD)
+    part = env.rows(5, 9)
+    for name in env.PER_HOUSEHOLD:
+        np.testing.assert_array_equal(getattr(part, name), getattr(env, name)[5:9])
+    np.testing.assert_array_equal(part.wages, env.wages)
+
+
+def test_total_income_of_rows_equals_the_rows_of_the_total(params: Params) -> None:
+    from simulation.mechanisms.income import total_income
+
+    model = GraduationModel(params)
+    model.step()
+    rows = np.array([0, 3, 3, 17, model.households.n - 1])
+    whole = total_income(model.households)
+    np.testing.assert_array_equal(total_income(model.households, rows), whole[rows])

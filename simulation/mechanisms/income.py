@@ -110,10 +110,18 @@ def income_step(
     state.kin_income *= workers == 0
 
 
-def total_income(state: HouseholdState) -> NDArray[np.float64]:
-    """Income of the month from all sources (Rp/month)."""
-    total = state.wage_income + state.enterprise_income
-    for part in (state.other_income, state.kin_income, state.transfer_income):
+def total_income(
+    state: HouseholdState, rows: NDArray[np.intp] | None = None
+) -> NDArray[np.float64]:
+    """Income of the month from all sources (Rp/month), of every household or of ``rows``."""
+    parts: tuple[NDArray[np.float64], ...] = (
+        state.wage_income, state.enterprise_income, state.other_income, state.kin_income,
+        state.transfer_income,
+    )  # fmt: skip
+    if rows is not None:
+        parts = tuple(part[rows] for part in parts)
+    total = parts[0] + parts[1]
+    for part in parts[2:]:
         total += part
     return total
 
