@@ -115,8 +115,9 @@ class ProgrammeRuntime:
                 self.completed[done] = month
             self.on_complete(done)
             members = members[~finished]
-        if self.enrol(month, members) or done.size:
-            members = np.flatnonzero(self.enrolled)
+        taken = np.sort(self.enrol(month, members))
+        if taken.size:  # merged into the (sorted) members
+            members = np.insert(members, np.searchsorted(members, taken), taken)
         self.pay(month, members)
 
     def leave(self, idx: NDArray[np.intp]) -> None:
@@ -129,15 +130,15 @@ class ProgrammeRuntime:
         ok = self.rt.within(self) & self.eligible_extra(month)
         ok &= ~self.enrolled
         if self.cooldown:  # fixed-term places rotate
-            ok &= month - self.completed.astype(np.int32) >= self.cooldown
+            ok &= self.completed <= month - self.cooldown  # int16: never completed is -2**15
         ok &= self.rt.allowed(self, month)
         return ok
 
-    def enrol(self, month: int, members: NDArray[np.intp] | None = None) -> int:
+    def enrol(self, month: int, members: NDArray[np.intp] | None = None) -> NDArray[np.intp]:
         """Enrol eligible households by priority then rank, within capacity and budget.
 
-        ``members`` are the enrolled households, if already known. Returns the number of
-        households enrolled.
+        ``members`` are the enrolled households, if already known. Returns the households
+        enrolled, in serving order.
         """
         if members is None:
             members = np.flatnonzero(self.enrolled)
@@ -148,7 +149,7 @@ class ProgrammeRuntime:
         room = min(room, self._money_bound(ok, month, money))
         if room == 0:
             self.waiting = eligible
-            return 0
+            return _NONE
         take = self._affordable(self._leading(ok, room, month), month, money)
         self.waiting = eligible - int(take.size)
         if take.size:
@@ -161,7 +162,7 @@ class ProgrammeRuntime:
                 self.paid += self.one_off_cost() * take.size
             self.on_enrol(take, month)
             self.rt.enrolled_in(self, take)
-        return int(take.size)
+        return take
 
     def _leading(self, ok: B1, k: int, month: int) -> NDArray[np.intp]:
         """Return the ``k`` eligible (``ok``) households served first, in serving order.

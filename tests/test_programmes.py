@@ -497,3 +497,22 @@ def test_kaplan_meier_without_censoring_is_the_empirical_survival() -> None:
     durations = np.array([1, 1, 2, 4], dtype=np.int64)
     s = kaplan_meier(durations, np.ones(4, dtype=bool), horizon=4)
     np.testing.assert_allclose(s, [1.0, 0.5, 0.25, 0.25, 0.0], rtol=1e-12)
+
+
+def test_members_kept_through_the_month_are_the_enrolled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The members a programme pays, kept through completion and enrolment, are its enrolled."""
+    pay, seen = ProgrammeRuntime.pay, []
+
+    def checked(
+        self: ProgrammeRuntime, month: int, members: NDArray[np.intp] | None = None
+    ) -> None:
+        assert members is not None
+        np.testing.assert_array_equal(members, np.flatnonzero(self.enrolled))
+        seen.append(members.size)
+        pay(self, month, members)
+
+    monkeypatch.setattr(ProgrammeRuntime, "pay", checked)
+    model = GraduationModel(baseline(**{"run.months": 14}))
+    for _ in range(14):
+        model.step()
+    assert len(seen) == 14 * 8 and sum(seen) > 0
