@@ -21,7 +21,13 @@ from simulation.households import (
     row_count,
     take_rows,
 )
-from simulation.mechanisms.demography import LEAVE_BEFORE_MONTHS, of_leaving_age, oldest_member
+from simulation.mechanisms.demography import (
+    LEAVE_BEFORE_MONTHS,
+    LEAVING_SLOTS,
+    Bounds,
+    of_leaving_age,
+    oldest_member,
+)
 from simulation.mechanisms.income import count_workers
 from simulation.params import World
 
@@ -112,17 +118,22 @@ class Composition:
         self.born_oldest[rows] = month - oldest_member(age)
         self.leavers[rows] = row_count(of_leaving_age(age, self.demography), first=2)
 
-    def bounds(self) -> tuple[NDArray[np.int16], NDArray[np.int64]]:
+    def bounds(self) -> Bounds:
         """Bounds for next month's demography, after one more month of ageing.
 
-        Returns the age of each household's oldest member, and at least the number of members
-        who may leave home (:func:`~simulation.mechanisms.demography.demography_step` uses them
-        to skip looking at every member of every household).
+        Returns the age of each household's oldest member, and a function giving at least the
+        number of members of households ``rows`` who may leave home
+        (:func:`~simulation.mechanisms.demography.demography_step` uses them to skip looking at
+        every member of every household).
         """
         oldest: NDArray[np.int16] = (self.month + 1 - self.born_oldest).astype(np.int16)
-        leavers = self.leavers.astype(np.int64)
-        leavers[self.next_edge <= self.month + 1] = 8  # a member may enter the band
-        return oldest, leavers
+        return oldest, self._leavers_at
+
+    def _leavers_at(self, rows: NDArray[np.intp]) -> NDArray[np.int8]:
+        """At least the members of households ``rows`` who may leave home next month."""
+        due = self.next_edge[rows] <= self.month + 1  # a member may enter the band
+        out: NDArray[np.int8] = np.where(due, np.int8(LEAVING_SLOTS), self.leavers[rows])
+        return out
 
     def _next_edge(self, age: NDArray[np.int16], month: int) -> NDArray[np.int16]:
         """Month in which a member of each household (ages ``age``, months) reaches an edge."""

@@ -39,12 +39,15 @@ from simulation.outcomes import PolicyRecorder
 from simulation.params import Params
 from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
-from simulation.streams import Streams
+from simulation.streams import LazyUniforms, Streams
 
 __all__ = ["GraduationModel"]
 
-_UNIFORM = ("employment", "health", "conception", "mortality", "leave_home", "newborn")
+_UNIFORM = ("employment", "mortality")
 _NORMAL = ("persistent", "transitory")
+#: decisions compared with small hazards only, and the draws of each made up front (the rest
+#: only if a scenario's hazard exceeds it): fixed here, so every scenario has the same draws
+RARE = {"health": 1 / 32, "conception": 1 / 32, "newborn": 1 / 32, "leave_home": 1 / 16}
 #: households per block of the rules that act on each household alone: a block's arrays stay in
 #: the processor's caches between operations (twice as fast at 1M households; same results)
 BLOCK = 1 << 15
@@ -81,6 +84,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.runtime: PolicyRuntime | None = None
         self.env: MonthEnvironment | None = None
         self.draws: dict[str, NDArray[np.float64]] = {}
+        self.rare: dict[str, LazyUniforms] = {}
         #: consumption decile (1..10, persons) of each household, set when a month is recorded
         self.true_decile: NDArray[np.int8] | None = None
         self._burn_in(params.run.burn_in_months)
@@ -151,14 +155,16 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.env = MonthEnvironment(
             self.params.world, self.households, rise, care_need, self._places
         )
-        self.draws = self._draw_month()
+        self.draws, self.rare = self._draw_month()
 
-    def _draw_month(self) -> dict[str, NDArray[np.float64]]:
-        n, gen = self.households.n, self.streams.generator
-        draws = {k: gen(k, self.month).random(n) for k in _UNIFORM}
-        draws |= {k: gen(k, self.month).standard_normal(n) for k in _NORMAL}
-        draws["disaster"] = gen("disaster", self.month).random(self.n_villages)
-        return draws
+    def _draw_month(self) -> tuple[dict[str, NDArray[np.float64]], dict[str, LazyUniforms]]:
+        n, gen, month = self.households.n, self.streams.generator, self.month
+        draws = {k: gen(k, month).random(n) for k in _UNIFORM}
+        draws |= {k: gen(k, month).standard_normal(n) for k in _NORMAL}
+        draws["disaster"] = gen("disaster", month).random(self.n_villages)
+        rare = {k: LazyUniforms(gen(k, month), gen(k, month, part=1), n, cut)
+                for k, cut in RARE.items()}  # fmt: skip
+        return draws, rare
 
     def _agencies_act(self) -> None:
         """Agencies act (registry, graduation, targeting, payments); not in the burn-in."""
@@ -170,10 +176,10 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         w, hh, env = self.params.world, self.households, self.env
         assert env is not None
         bounds = self.composition.bounds()
-        touched = demography_step(hh, w.demography, self.draws, self._mortality, bounds)
+        touched = demography_step(hh, w.demography, self.draws, self.rare, self._mortality, bounds)
         self.composition.update(hh, touched, self.month)
         self._agencies_act()
-        shocks_step(hh, w.shocks, self.draws, env.uncovered)
+        shocks_step(hh, w.shocks, self.draws, self.rare, env.uncovered)
         for start in range(0, hh.n, BLOCK):
             self._household_rules(start, min(start + BLOCK, hh.n))
 

@@ -23,7 +23,12 @@ __all__ = ["reference_demography_step", "reference_step"]
 def reference_demography_step(model: GraduationModel, i: int) -> None:
     """Demography of household ``i`` for the current month."""
     reference_demography(
-        model.households, i, model.params.world.demography, model.draws, model._mortality
+        model.households,
+        i,
+        model.params.world.demography,
+        model.draws,
+        model.rare,
+        model._mortality,
     )
 
 
@@ -31,7 +36,7 @@ def reference_step(model: GraduationModel, i: int) -> None:
     """Shocks, income, consumption, assets and poverty of household ``i`` this month."""
     w, hh, env = model.params.world, model.households, model.env
     assert env is not None
-    reference_shocks(hh, i, w.shocks, model.draws, float(env.uncovered[i]))
+    reference_shocks(hh, i, w.shocks, model.draws, model.rare, float(env.uncovered[i]))
     reference_income(hh, i, w.income, w.assets, env, model.draws)
     income = (
         float(hh.wage_income[i])

@@ -157,8 +157,8 @@ def test_demography_with_kept_bounds_equals_looking_at_every_member() -> None:
         model.step()
         model._prepare_month()  # next month's draws, as the step would make them
         plain, hinted = model.households.copy(), model.households.copy()
-        demography_step(plain, d, model.draws, model._mortality)
+        demography_step(plain, d, model.draws, model.rare, model._mortality)
         bounds = model.composition.bounds()
-        demography_step(hinted, d, model.draws, model._mortality, bounds)
+        demography_step(hinted, d, model.draws, model.rare, model._mortality, bounds)
         for name, column in plain.columns().items():
             np.testing.assert_array_equal(column, hinted.columns()[name], err_msg=name)

@@ -91,6 +91,8 @@ def test_common_random_numbers_across_shock_parameters() -> None:
     b.step()
     for key in a.draws:
         np.testing.assert_array_equal(a.draws[key], b.draws[key])
+    for key in a.rare:
+        np.testing.assert_array_equal(a.rare[key], b.rare[key])
     np.testing.assert_array_equal(a.households.sick, b.households.sick)
     assert (b.households.health_cost >= a.households.health_cost).all()
     assert (b.households.health_cost > a.households.health_cost).any()

@@ -51,6 +51,8 @@ def test_programmes_do_not_change_household_draws() -> None:
         b.step()
         for key in a.draws:
             np.testing.assert_array_equal(a.draws[key], b.draws[key], err_msg=key)
+        for key in a.rare:
+            np.testing.assert_array_equal(a.rare[key], b.rare[key], err_msg=key)
     assert (a.households.transfer_income > 0).any()
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.streams import DECISIONS, Streams
+from simulation.streams import DECISIONS, LazyUniforms, Streams
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 64
@@ -178,3 +178,55 @@ def test_burn_in_months_are_allowed_and_reproducible() -> None:
 def test_month_far_below_the_burn_in_is_rejected() -> None:
     with pytest.raises(ValueError):
         Streams(1, 0).generator("health", -(10**9))
+
+
+def lazy(n: int, cut: float, month: int = 3) -> LazyUniforms:
+    s = Streams(11, 2)
+    return LazyUniforms(s.generator("health", month), s.generator("health", month, 1), n, cut)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(0, 3000),
+    cut=st.floats(0.001, 0.5),
+    p=st.floats(0.0, 1.0),
+    month=st.integers(-5, 5),
+)
+def test_lazy_uniforms_answer_as_the_whole_vector_does(
+    n: int, cut: float, p: float, month: int
+) -> None:
+    """Below and above the cut, the draws below a threshold are those of the whole vector."""
+    early, late = lazy(n, cut, month), lazy(n, cut, month)
+    rows, values = early.below(p)  # before the whole vector exists (below the cut)
+    whole = late.dense()
+    assert ((whole >= 0) & (whole < 1)).all() and whole.shape == (n,)
+    np.testing.assert_array_equal(rows, np.flatnonzero(whole < p))
+    np.testing.assert_array_equal(values, whole[rows])
+    some = np.arange(0, n, 7)
+    np.testing.assert_array_equal(early.hit(some, p), whole[some] < p)
+    np.testing.assert_array_equal(np.asarray(early), whole)
+    assert all(early[i] == whole[i] for i in some)
+
+
+def test_lazy_uniforms_are_uniform_and_split_at_the_cut() -> None:
+    """The whole vector is U(0, 1) and a share ``cut`` of it is made up front."""
+    from scipy import stats
+
+    n, cut = 400_000, 1 / 32
+    draw = lazy(n, cut)
+    share = draw.rows.size / n
+    assert abs(share - cut) < 5 * np.sqrt(cut * (1 - cut) / n)
+    assert stats.kstest(draw.values / cut, "uniform").pvalue > 1e-3  # below the cut
+    assert stats.kstest(draw.dense(), "uniform").pvalue > 1e-3  # all of it
+    gaps = np.diff(draw.rows)  # successes of independent trials: geometric gaps
+    assert abs(gaps.mean() - 1 / cut) < 5 * np.sqrt((1 - cut) / cut**2 / gaps.size)
+
+
+def test_second_part_of_a_stream_is_independent_of_the_first() -> None:
+    s = Streams(3, 1)
+    assert not np.array_equal(
+        s.generator("health", 2, 1).random(N), s.generator("health", 2).random(N)
+    )
+    np.testing.assert_array_equal(
+        s.generator("health", 2, 0).random(N), s.generator("health", 2).random(N)
+    )

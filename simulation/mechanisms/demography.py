@@ -10,11 +10,15 @@ every household whether or not it is at risk, to keep common random numbers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.households import MEMBER_SLOTS, HouseholdState, row_count, take_rows
 from simulation.params import Demography
+from simulation.streams import LazyUniforms
 
 __all__ = [
     "demography_step", "monthly_mortality", "of_leaving_age", "oldest_member",
@@ -23,6 +27,7 @@ __all__ = [
 
 MAX_AGE_YEARS = 120
 LEAVE_BEFORE_MONTHS = 60 * 12  #: grown children leave home before this age
+LEAVING_SLOTS = MEMBER_SLOTS - 2  #: members who may leave home: slots 2 and above
 
 
 def monthly_mortality(d: Demography) -> NDArray[np.float64]:
@@ -58,6 +63,9 @@ def _pick_slot(
 
 
 Events = tuple[NDArray[np.intp], NDArray[np.intp]]  #: rows and slots of members concerned
+#: the oldest member's age of each household (months), and a function giving at least the
+#: number of members of households ``rows`` who may leave home
+Bounds = tuple[NDArray[np.int16], Callable[[NDArray[np.intp]], NDArray[np.int8]]]
 
 
 def _hits(rows: NDArray[np.intp], slot: NDArray[np.intp]) -> Events:
@@ -93,24 +101,29 @@ def _deaths(
 def _departures(
     state: HouseholdState,
     d: Demography,
-    u: NDArray[np.float64],
-    leavers: NDArray[np.int64] | None,
+    draw: LazyUniforms,
+    leavers: Callable[[NDArray[np.intp]], NDArray[np.int8]] | None,
 ) -> Events:
     """Rows and slots of the grown children who leave home this month (at most one each).
 
     A member in slot 2 or above aged from ``leave_home_age`` to 60 may leave with the same
     hazard, unless the household has a single member (after this month's deaths).
-    ``leavers`` is at least the number of such members of each household, if known: only
+    ``leavers`` gives at least the number of such members of households ``rows``, if known: only
     households whose draw falls under that many hazards have their members looked at.
     """
-    if leavers is None:
-        leavers = row_count(of_leaving_age(state.age, d), first=2)
-    rows = np.flatnonzero(u < leavers * (d.leave_home_hazard * (1.0 + 2e-9)))
-    rows = rows[state.size[rows] > 1]
+    hazard = d.leave_home_hazard * (1.0 + 2e-9)  # a margin for the sum of hazards below
+    rows, u = draw.below(LEAVING_SLOTS * hazard)  # at most 6 members may leave
+    bound: NDArray[np.integer[Any]] = (
+        row_count(of_leaving_age(take_rows(state.age, rows), d), first=2)
+        if leavers is None
+        else leavers(rows)
+    )
+    keep = (u < bound * hazard) & (state.size[rows] > 1)
+    rows, u = rows[keep], u[keep]
     leave = of_leaving_age(take_rows(state.age, rows), d)
     leave[:, :2] = False
     total = (row_count(leave) * d.leave_home_hazard).astype(np.float64)
-    slot = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), u[rows], total)
+    slot = _pick_slot(np.where(leave, d.leave_home_hazard, 0.0), u, total)
     return _hits(rows, slot)
 
 
@@ -142,8 +155,9 @@ def demography_step(
     state: HouseholdState,
     d: Demography,
     draws: dict[str, NDArray[np.float64]],
+    rare: dict[str, LazyUniforms],
     q_table: NDArray[np.float64],
-    bounds: tuple[NDArray[np.int16], NDArray[np.int64]] | None = None,
+    bounds: Bounds | None = None,
 ) -> NDArray[np.intp]:
     """Advance all households one month of demography, in place.
 
@@ -167,35 +181,34 @@ def demography_step(
     dead, slots = _deaths(state, draws["mortality"], _by_month(q_table), oldest)
     _remove(state, dead, slots)
     state.pregnant[dead[slots == 1]] = 0  # the partner died
-    gone, slots = _departures(state, d, draws["leave_home"], leavers)
+    gone, slots = _departures(state, d, rare["leave_home"], leavers)
     _remove(state, gone, slots)
-    born = _births(state, d, draws["newborn"])
-    conceived = _conceptions(state, d, draws["conception"])
+    born = _births(state, d, rare["newborn"])
+    conceived = _conceptions(state, d, rare["conception"])
     return np.concatenate((dead, gone, born, conceived))
 
 
-def _births(
-    state: HouseholdState, d: Demography, u_newborn: NDArray[np.float64]
-) -> NDArray[np.intp]:
+def _births(state: HouseholdState, d: Demography, newborn: LazyUniforms) -> NDArray[np.intp]:
     pregnant = state.pregnant
     pregnant += pregnant > 0
     term = np.flatnonzero(pregnant > d.pregnancy_months)
     pregnant[term] = 0
-    empty = state.age[term, 2:] < 0  # slot 1 is the partner's
+    empty = take_rows(state.age, term)[:, 2:] < 0  # slot 1 is the partner's
     has_room = empty.any(axis=1)
     rows, slots = term[has_room], empty[has_room].argmax(axis=1) + 2
     state.age[rows, slots] = 0
-    state.disabled[rows, slots] = u_newborn[rows] < d.disability_probability
+    state.disabled[rows, slots] = newborn.hit(rows, d.disability_probability)
     state.size[rows] += 1
     return term  # pregnancies ended, with or without a birth
 
 
-def _conceptions(state: HouseholdState, d: Demography, u: NDArray[np.float64]) -> NDArray[np.intp]:
-    rows = np.flatnonzero(u < d.conception_hazard)  # the few at risk are checked below
-    partner = state.age[rows, 1]
+def _conceptions(state: HouseholdState, d: Demography, draw: LazyUniforms) -> NDArray[np.intp]:
+    rows, _ = draw.below(d.conception_hazard)  # the few at risk are checked below
+    age = take_rows(state.age, rows)
+    partner = age[:, 1]
     lo, hi = d.fertile_age
     fertile = (partner >= lo * 12) & (partner < hi * 12) & (state.pregnant[rows] == 0)
-    age = state.age[rows].view(np.uint16)  # empty slots (-1) wrap to 65535
+    age = age.view(np.uint16)  # empty slots (-1) wrap to 65535
     children = row_count(age < 18 * 12)
     conceived: NDArray[np.intp] = rows[fertile & (children < d.max_children)]
     state.pregnant[conceived] = 1
@@ -207,6 +220,7 @@ def reference_demography(
     i: int,
     d: Demography,
     draws: dict[str, NDArray[np.float64]],
+    rare: dict[str, LazyUniforms],
     q_table: NDArray[np.float64],
 ) -> None:
     """Per-household reference of :func:`demography_step` for household ``i`` (scalar code)."""
@@ -232,7 +246,7 @@ def reference_demography(
         else 0.0
         for s, a in enumerate(ages)
     ]
-    gone = _ref_pick(leave, float(draws["leave_home"][i]))
+    gone = _ref_pick(leave, rare["leave_home"][i])
     if gone >= 0:
         ages[gone] = -1
         state.disabled[i, gone] = False
@@ -244,11 +258,11 @@ def reference_demography(
         if -1 in ages[2:]:
             slot = ages.index(-1, 2)
             ages[slot] = 0
-            state.disabled[i, slot] = bool(draws["newborn"][i] < d.disability_probability)
+            state.disabled[i, slot] = rare["newborn"][i] < d.disability_probability
     lo, hi = d.fertile_age
     children = sum(1 for a in ages if 0 <= a < 216)
     fertile = lo * 12 <= ages[1] < hi * 12 and preg == 0 and children < d.max_children
-    if fertile and draws["conception"][i] < d.conception_hazard:
+    if fertile and rare["conception"][i] < d.conception_hazard:
         preg = 1
     state.pregnant[i] = preg
     state.age[i] = ages

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 
 from simulation.households import HouseholdState
 from simulation.params import Shocks
+from simulation.streams import LazyUniforms
 
 __all__ = ["next_rice_episode", "reference_shocks", "shocks_step"]
 
@@ -33,17 +34,20 @@ def shocks_step(
     state: HouseholdState,
     s: Shocks,
     draws: dict[str, NDArray[np.float64]],
+    rare: dict[str, LazyUniforms],
     uncovered: NDArray[np.float32],
 ) -> None:
     """Apply this month's health and disaster shocks to all households, in place.
 
     Parameters
     ----------
+    draws, rare : dict
+        The month's draws: per village (``"disaster"``), and lazily made (``"health"``).
     uncovered : ndarray of float, shape (N,)
         Share of a health cost each household pays itself (1 without insurance).
     """
     state.sick -= state.sick > 0
-    ill = np.flatnonzero(draws["health"] < s.health_hazard)  # a few households a month
+    ill, _ = rare["health"].below(s.health_hazard)  # a few households a month
     state.health_cost[:] = 0.0
     state.health_cost[ill] = s.health_cost_months * state.usual_income[ill] * uncovered[ill]
     state.sick[ill] = s.health_lost_work_months
@@ -59,12 +63,13 @@ def reference_shocks(
     i: int,
     s: Shocks,
     draws: dict[str, NDArray[np.float64]],
+    rare: dict[str, LazyUniforms],
     uncovered: float,
 ) -> None:
     """Per-household reference of :func:`shocks_step` for household ``i``."""
     sick = max(int(state.sick[i]) - 1, 0)
     cost = 0.0
-    if draws["health"][i] < s.health_hazard:
+    if rare["health"][i] < s.health_hazard:
         cost = s.health_cost_months * float(state.usual_income[i]) * uncovered
         sick = s.health_lost_work_months
     state.health_cost[i] = cost
