@@ -204,7 +204,10 @@ class PolicyRuntime:
 
     def _refer(self, idx: NDArray[np.intp], month: int) -> None:
         collab, tr = self.policy.collaboration, self.tracker
-        chosen = idx[self.draw("referral", month)[idx] < collab.referral_rate]
+        rate = collab.referral_rate
+        if rate <= 0.0 or idx.size == 0:  # nobody is referred: no draw needed
+            return
+        chosen = idx if rate >= 1.0 else idx[self.draw("referral", month)[idx] < rate]
         tr.referred_due[chosen] = month + collab.referral_delay
 
     # -- the month -------------------------------------------------------------------------

@@ -47,7 +47,7 @@ _UNIFORM = ("employment", "mortality")
 _NORMAL = ("persistent", "transitory")
 #: decisions compared with small hazards only, and the draws of each made up front (the rest
 #: only if a scenario's hazard exceeds it): fixed here, so every scenario has the same draws
-RARE = {"health": 1 / 32, "conception": 1 / 32, "newborn": 1 / 32, "leave_home": 1 / 16}
+RARE = {"health": 1 / 64, "conception": 1 / 32, "newborn": 1 / 64, "leave_home": 1 / 16}
 #: households per block of the rules that act on each household alone: a block's arrays stay in
 #: the processor's caches between operations (twice as fast at 1M households; same results)
 BLOCK = 1 << 15

@@ -90,10 +90,11 @@ class Recorder:
         b["poverty_rate"][t] = b["poor_persons"][t] / total
         b["extreme_poor_persons"][t] = mass[..., 1].sum()
         b["extreme_poverty_rate"][t] = b["extreme_poor_persons"][t] / total
-        gap = np.divide(c, hh.poverty_line, out=persons)  # FGT1 and FGT2 from one gap
+        poor = np.flatnonzero(hh.poor)  # FGT1 and FGT2 from one gap, positive for the poor only
+        gap = c[poor] / hh.poverty_line[poor]
         np.subtract(1.0, gap, out=gap)
         np.maximum(gap, 0.0, out=gap)
-        w_gap = np.multiply(hh.size, gap, dtype=np.float64)
+        w_gap = np.multiply(hh.size[poor], gap, dtype=np.float64)
         sample = total / model.weight  # persons in the sample
         b["poverty_gap"][t] = w_gap.sum() / sample
         b["poverty_severity"][t] = np.dot(w_gap, gap) / sample

@@ -83,8 +83,9 @@ def test_replicates_stack_and_each_equals_its_single_run(params: Params) -> None
 
 def test_common_random_numbers_across_shock_parameters() -> None:
     """Changing a policy-like parameter leaves the population and other draws unchanged."""
-    a = GraduationModel(small_params(run__burn_in_months=0))
-    b = GraduationModel(small_params(run__burn_in_months=0, world__shocks__health_cost_months=4.0))
+    size = {"run__burn_in_months": 0, "world__population__households": 3000}  # about 15 ill
+    a = GraduationModel(small_params(**size))
+    b = GraduationModel(small_params(**size, world__shocks__health_cost_months=4.0))
     for name, col in a.households.columns().items():
         np.testing.assert_array_equal(col, getattr(b.households, name), err_msg=name)
     a.step()

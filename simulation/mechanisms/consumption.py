@@ -59,13 +59,13 @@ def consumption_step(
     target += ybar
     floor = rule.subsistence_share * extreme_line
     floor *= state.size
-    sold = floor - cash  # what cash falls short of subsistence ...
-    np.maximum(sold, 0.0, out=sold)
+    short = np.flatnonzero(cash < floor)  # the few whose cash falls short of subsistence ...
+    sold = floor[short] - cash[short]
     sold /= 1.0 - d
-    np.minimum(state.assets, sold, out=sold)  # ... met by selling assets at a discount
-    state.assets -= sold
+    np.minimum(state.assets[short], sold, out=sold)  # ... met by selling assets at a discount
+    state.assets[short] -= sold
     sold *= 1.0 - d
-    cash += sold
+    cash[short] += sold
     c = np.maximum(target, floor, out=target)
     np.minimum(c, cash, out=c)
     np.maximum(c, 0.0, out=c)

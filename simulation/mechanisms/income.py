@@ -94,13 +94,13 @@ def income_step(
     shock += st * draws["transitory"]
     shock -= st * st / 2
     np.exp(shock, out=shock)
-    work = np.take(np.array([inc.jobless_earnings, 1.0]), state.employed.view(np.int8))
+    work = np.where(state.employed, 1.0, inc.jobless_earnings)
     work *= state.sick == 0
-    relief = np.subtract(1.0, env.care_relief, dtype=np.float64)
-    care = inc.care_burden * env.care_need
-    care *= relief
+    need = np.flatnonzero(env.care_need)  # the others' factor is 1
+    care = np.subtract(1.0, env.care_relief[need], dtype=np.float64)
+    care *= inc.care_burden
     np.subtract(1.0, care, out=care)
-    work *= care
+    work[need] *= care
     wage = np.multiply(env.wage, state.skill, out=state.wage_income)
     for factor in (n_earn, work, shock):
         wage *= factor
