@@ -54,6 +54,10 @@ class ProgrammeRuntime:
         self.capacity = int(spec.capacity / rt.weight)
         self.paid = 0.0  # Rp paid this month (sample)
         self.waiting = 0  # eligible households not enrolled this month
+        # the enrolled households, sorted, kept from one month to the next unless an
+        # enrolment or exit outside the monthly cycle made them stale
+        self._members = np.zeros(0, dtype=np.intp)
+        self._stale = False
 
     # -- hooks ---------------------------------------------------------------------------
     def before(self, month: int, members: NDArray[np.intp]) -> None:
@@ -62,9 +66,12 @@ class ProgrammeRuntime:
         ``members`` are the enrolled households.
         """
 
-    def eligible_extra(self, month: int) -> B1:
-        """Kind-specific eligibility on top of the registry decile."""
-        return np.ones(self.rt.n, dtype=bool)
+    def eligible_extra(self, month: int) -> B1 | None:
+        """Kind-specific eligibility on top of the registry decile (None: no more conditions).
+
+        The caller does not modify the array returned.
+        """
+        return None
 
     def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> F8 | float:
         """Return the expected monthly cost of enrolling households ``idx`` (Rp), for budgeting.
@@ -105,7 +112,7 @@ class ProgrammeRuntime:
     def act(self, month: int) -> None:
         """Settle, complete, enrol, pay."""
         self.paid = 0.0
-        members = np.flatnonzero(self.enrolled)
+        members = self.members()
         self.before(month, members)
         finished = self.completes(month, members)
         done = members[finished]
@@ -118,16 +125,25 @@ class ProgrammeRuntime:
         taken = np.sort(self.enrol(month, members))
         if taken.size:  # merged into the (sorted) members
             members = np.insert(members, np.searchsorted(members, taken), taken)
+        self._members, self._stale = members, False
         self.pay(month, members)
+
+    def members(self) -> NDArray[np.intp]:
+        """Return the enrolled households, in order (do not modify)."""
+        if self._stale:
+            self._members, self._stale = np.flatnonzero(self.enrolled), False
+        return self._members
 
     def leave(self, idx: NDArray[np.intp]) -> None:
         """End the enrolment of households ``idx``."""
         self.enrolled[idx] = False
         self.since[idx] = -1
+        self._stale |= idx.size > 0
 
     def eligible(self, month: int) -> B1:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
-        ok = self.rt.within(self) & self.eligible_extra(month)
+        extra = self.eligible_extra(month)
+        ok = self.rt.within(self).copy() if extra is None else self.rt.within(self) & extra
         ok &= ~self.enrolled
         if self.cooldown:  # fixed-term places rotate
             ok &= self.completed <= month - self.cooldown  # int16: never completed is -2**15
@@ -141,7 +157,7 @@ class ProgrammeRuntime:
         enrolled, in serving order.
         """
         if members is None:
-            members = np.flatnonzero(self.enrolled)
+            members = self.members()
         ok = self.eligible(month)
         eligible = int(np.count_nonzero(ok))
         room = min(max(self.capacity - members.size, 0), eligible)
@@ -154,6 +170,7 @@ class ProgrammeRuntime:
         self.waiting = eligible - int(take.size)
         if take.size:
             self.enrolled[take] = True
+            self._stale = True
             if self.ever.size:
                 self.ever[take] = True
             self.since[take] = month
@@ -245,7 +262,7 @@ class ProgrammeRuntime:
 
         ``members`` are the enrolled households, if already known.
         """
-        idx = np.flatnonzero(self.enrolled) if members is None else members
+        idx = self.members() if members is None else members
         due = self.due(month, idx)
         if np.ndim(due) == 0:  # a flat benefit: no per-household arrays unless money is short
             if float(due) <= 0:
@@ -351,11 +368,9 @@ class Cash(ProgrammeRuntime):
 
     cooldown = 12
 
-    def eligible_extra(self, month: int) -> B1:
+    def eligible_extra(self, month: int) -> B1 | None:
         assert self.spec.cash is not None
-        if self.spec.cash.workers_only:
-            return self.rt.has_worker()
-        return np.ones(self.rt.n, dtype=bool)
+        return self.rt.has_worker() if self.spec.cash.workers_only else None
 
     def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.cash is not None
@@ -406,7 +421,7 @@ class Rehab(ProgrammeRuntime):
     cooldown = 12
 
     def eligible_extra(self, month: int) -> B1:
-        return self.rt.env.care_need.copy()
+        return self.rt.env.care_need
 
     def monthly_cost(self, month: int, idx: NDArray[np.intp]) -> float:
         assert self.spec.rehab is not None

@@ -516,3 +516,6 @@ def test_members_kept_through_the_month_are_the_enrolled(monkeypatch: pytest.Mon
     for _ in range(14):
         model.step()
     assert len(seen) == 14 * 8 and sum(seen) > 0
+    for p in model.runtime.programmes:  # exits outside the monthly cycle keep them current
+        p.leave(np.flatnonzero(p.enrolled)[::3])
+        np.testing.assert_array_equal(p.members(), np.flatnonzero(p.enrolled))
