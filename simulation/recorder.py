@@ -81,8 +81,7 @@ class Recorder:
         decile, b["gini"][t] = deciles_and_gini(c, hh.size, order_nonnegative(c))
         model.true_decile = decile  # reused by the agencies next month
         # persons and consumption by (decile, region, area, poor, extreme poor), national scale
-        persons = np.multiply(hh.size, c, dtype=np.float64)  # household consumption (Rp)
-        mass, spend = self._by_group(model, decile, hh.size, persons)
+        mass, spend = self._by_group(model, decile, hh.size, hh.consumption)
         total = mass.sum()
         b["persons"][t] = total
         b["households"][t] = hh.n * model.weight
@@ -107,7 +106,7 @@ class Recorder:
             b["poverty_rate_by_area"][t] = by_area[:, 1] / by_area.sum(axis=1)
             by_region = mass.sum(axis=(0, 2, 4))  # (region, poor)
             b["poverty_rate_by_region"][t] = by_region[:, 1] / by_region.sum(axis=1)
-        self._record_assets(model, t)
+        self._record_assets(model, t, sample)
 
     def _by_group(
         self,
@@ -134,7 +133,8 @@ class Recorder:
         return [np.bincount(index, weights=x, minlength=size).reshape(shape) * weight
                 for x in weights]  # fmt: skip
 
-    def _record_assets(self, model: GraduationModel, t: int) -> None:
+    def _record_assets(self, model: GraduationModel, t: int, persons: float) -> None:
+        """Assets, savings, the mean line and shocks; ``persons`` is the sample's total."""
         hh, b, world = model.households, self._buf, model.params.world
         b["mean_assets"][t] = hh.assets.mean()
         # non-negative doubles sort as their bits (a faster integer sort); -0.0 made +0.0
@@ -143,10 +143,9 @@ class Recorder:
         below = np.searchsorted(ordered, world.assets.threshold, side="right")
         b["above_threshold_share"][t] = (hh.n - below) / hh.n
         b["mean_savings"][t] = hh.savings.mean()
-        w = hh.size.astype(np.float64)
-        b["poverty_line"][t] = np.dot(w, hh.poverty_line) / w.sum()
+        b["poverty_line"][t] = np.dot(hh.size.astype(np.float64), hh.poverty_line) / persons
         b["rice_price_index"][t] = model.env.rice_price_index if model.env else 1.0
-        b["health_shock_households"][t] = np.count_nonzero(hh.health_cost > 0) * model.weight
+        b["health_shock_households"][t] = np.count_nonzero(hh.health_cost) * model.weight
 
     def to_dataset(self, model: GraduationModel) -> xr.Dataset:
         """Return the recorded months as a Dataset with a length-1 ``replicate`` dimension."""
