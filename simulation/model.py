@@ -43,8 +43,10 @@ from simulation.streams import LazyUniforms, Streams
 
 __all__ = ["GraduationModel"]
 
-_UNIFORM = ("employment", "mortality")
-_NORMAL = ("persistent", "transitory")
+#: draws of the household rules, made block by block as the rules go (the same numbers as
+#: whole vectors: :meth:`GraduationModel.month_draws` makes those)
+_BLOCKED = {"employment": "random", "persistent": "standard_normal",
+            "transitory": "standard_normal"}  # fmt: skip
 #: decisions compared with small hazards only, and the draws of each made up front (the rest
 #: only if a scenario's hazard exceeds it): fixed here, so every scenario has the same draws
 RARE = {"health": 1 / 64, "conception": 1 / 32, "newborn": 1 / 64, "leave_home": 1 / 16}
@@ -159,12 +161,21 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
 
     def _draw_month(self) -> tuple[dict[str, NDArray[np.float64]], dict[str, LazyUniforms]]:
         n, gen, month = self.households.n, self.streams.generator, self.month
-        draws = {k: gen(k, month).random(n) for k in _UNIFORM}
-        draws |= {k: gen(k, month).standard_normal(n) for k in _NORMAL}
-        draws["disaster"] = gen("disaster", month).random(self.n_villages)
+        draws = {"mortality": gen("mortality", month).random(n),
+                 "disaster": gen("disaster", month).random(self.n_villages)}  # fmt: skip
         rare = {k: LazyUniforms(gen(k, month), gen(k, month, part=1), n, cut)
                 for k, cut in RARE.items()}  # fmt: skip
         return draws, rare
+
+    def month_draws(self) -> dict[str, NDArray[np.float64]]:
+        """Return the month's draws as whole vectors, those made block by block included.
+
+        Every draw is a function of its stream's key and the month only: the vectors are the
+        numbers the vectorised step uses, whichever way they are made.
+        """
+        n, gen, month = self.households.n, self.streams.generator, self.month
+        blocked = {k: getattr(gen(k, month), method)(n) for k, method in _BLOCKED.items()}
+        return self.draws | blocked
 
     def _agencies_act(self) -> None:
         """Agencies act (registry, graduation, targeting, payments); not in the burn-in."""
@@ -180,15 +191,18 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.composition.update(hh, touched, self.month)
         self._agencies_act()
         shocks_step(hh, w.shocks, self.draws, self.rare, env.uncovered)
-        for start in range(0, hh.n, BLOCK):
-            self._household_rules(start, min(start + BLOCK, hh.n))
+        streams = {k: self.streams.generator(k, self.month) for k in _BLOCKED}
+        for start in range(0, hh.n, BLOCK):  # in order: each stream continues block to block
+            self._household_rules(start, min(start + BLOCK, hh.n), streams)
 
-    def _household_rules(self, start: int, stop: int) -> None:
+    def _household_rules(
+        self, start: int, stop: int, streams: dict[str, np.random.Generator]
+    ) -> None:
         """Income, consumption, assets and poverty of households ``start:stop``."""
         w, hh, env = self.params.world, self.households.rows(start, stop), self.env
         assert env is not None
         env = env.rows(start, stop)
-        draws = {k: self.draws[k][start:stop] for k in ("employment", *_NORMAL)}
+        draws = {k: getattr(streams[k], method)(stop - start) for k, method in _BLOCKED.items()}
         income_step(hh, w.income, w.assets, env, draws, self.composition.workers[start:stop])
         consumption_step(
             hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
@@ -197,6 +211,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         poverty_step(hh, env.poverty_line, env.extreme_line)
 
     def _households_per_agent(self) -> None:
+        self.draws = self.month_draws()  # the per-agent rules read whole vectors
         agents = self.agents_by_type[Household]
         agents.do("step_demography")
         self.composition.update(self.households, np.arange(self.households.n), self.month)

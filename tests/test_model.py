@@ -90,8 +90,9 @@ def test_common_random_numbers_across_shock_parameters() -> None:
         np.testing.assert_array_equal(col, getattr(b.households, name), err_msg=name)
     a.step()
     b.step()
-    for key in a.draws:
-        np.testing.assert_array_equal(a.draws[key], b.draws[key])
+    drawn = a.month_draws()
+    for key, values in b.month_draws().items():
+        np.testing.assert_array_equal(drawn[key], values, err_msg=key)
     for key in a.rare:
         np.testing.assert_array_equal(a.rare[key], b.rare[key])
     np.testing.assert_array_equal(a.households.sick, b.households.sick)
