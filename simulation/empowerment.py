@@ -31,11 +31,12 @@ class Package(ProgrammeRuntime):
 
     def eligible_extra(self, month: int) -> B1:
         assert self.spec.package is not None
-        ok = self.rt.has_worker() & self.rt.is_kpm()
+        hh = self.rt.model.households
+        head = hh.age[:, 0].view(np.uint16)  # an empty slot (-1) wraps high
+        ok = head < self.spec.package.max_head_age * 12
+        ok &= self.rt.has_worker()
+        ok &= self.rt.is_kpm()
         ok &= ~self.ever
-        idx = np.flatnonzero(ok)  # the head's age is looked up for these only
-        head = self.rt.model.households.age[idx, 0].view(np.uint16)  # empty (-1) wraps high
-        ok[idx[head >= self.spec.package.max_head_age * 12]] = False
         return ok
 
     def one_off_cost(self) -> float:
