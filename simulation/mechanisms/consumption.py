@@ -66,12 +66,12 @@ def consumption_step(
     state.assets[short] -= sold
     sold *= 1.0 - d
     cash[short] += sold
-    c = np.maximum(target, floor, out=target)
+    c = np.maximum(target, floor, out=state.consumption)
     np.minimum(c, cash, out=c)
-    np.maximum(c, 0.0, out=c)
-    np.copyto(state.consumption, c)
     np.subtract(cash, c, out=state.savings)
-    np.maximum(state.savings, 0.0, out=state.savings)
+    # cash can be negative only where it fell short of subsistence (floor >= 0 elsewhere)
+    c[short] = np.maximum(c[short], 0.0)
+    state.savings[short] = np.maximum(state.savings[short], 0.0)
     excess = np.subtract(state.savings, buffer, out=buffer)
     np.maximum(excess, 0.0, out=excess)
     excess *= rule.invest_share

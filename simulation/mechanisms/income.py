@@ -53,7 +53,7 @@ def earner_weight(workers: NDArray[np.integer[Any]], inc: Income) -> NDArray[np.
     weight -= 1.0
     weight *= inc.extra_earner_weight  # exactly as 1 + w * (workers - 1)
     weight += 1.0
-    weight[workers == 0] = 0.0
+    weight *= workers > 0  # 0 without a worker
     return weight
 
 
@@ -94,7 +94,7 @@ def income_step(
     shock += st * draws["transitory"]
     shock -= st * st / 2
     np.exp(shock, out=shock)
-    work = np.where(state.employed, 1.0, inc.jobless_earnings)
+    work = np.take(np.array([inc.jobless_earnings, 1.0]), state.employed.view(np.int8))
     work *= state.sick == 0
     need = np.flatnonzero(env.care_need)  # the others' factor is 1
     care = np.subtract(1.0, env.care_relief[need], dtype=np.float64)
@@ -106,8 +106,9 @@ def income_step(
         wage *= factor
     enterprise = np.multiply(env.return_factor, assets.enterprise_return, dtype=np.float64)
     np.multiply(enterprise, state.assets, out=state.enterprise_income)
-    np.multiply(inc.kin_support, state.size, out=state.kin_income)
-    state.kin_income *= workers == 0
+    state.kin_income[:] = 0.0
+    alone = np.flatnonzero(workers == 0)  # the few households without a worker
+    state.kin_income[alone] = inc.kin_support * state.size[alone]
 
 
 def total_income(
