@@ -41,6 +41,16 @@ class Places:
         self.wage = _fixed(np.take(self.wages, hh.region))
         self.minimum_wage = _fixed(np.take([r.minimum_wage for r in world.regions], hh.region))
         self.poverty_line, self.extreme_line = (_fixed(x) for x in self.lines(world, 0.0))
+        # households by village: the rows of village v are _by_village[_first[v]:_first[v + 1]]
+        self._by_village = np.argsort(hh.village, kind="stable").astype(np.int32)
+        villages = int(hh.village.max(initial=-1)) + 1
+        self._first = np.searchsorted(hh.village[self._by_village], np.arange(villages + 1))
+
+    def residents(self, villages: NDArray[np.bool_]) -> NDArray[np.intp]:
+        """Rows of the households living in the villages marked in ``villages``."""
+        hit = np.flatnonzero(villages)
+        parts = [self._by_village[self._first[v] : self._first[v + 1]] for v in hit]
+        return np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
 
     def lines(self, world: World, rice_rise: float) -> tuple[F8, F8]:
         """Poverty and extreme-poverty lines of each household for a rice-price rise."""

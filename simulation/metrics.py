@@ -36,14 +36,14 @@ def order_nonnegative(x: F8) -> NDArray[np.intp]:
     faster than a stable ``argsort``. Values closer than a relative ``2**(b - 52)`` (below 1e-7)
     may be ordered by index instead of value.
     """
-    if (x < 0).any():
-        raise ValueError("order_nonnegative needs non-negative values")
     n = x.shape[0]
     low = (np.uint64(1) << np.uint64(max(20, int(n - 1).bit_length()))) - np.uint64(1)
     keys = np.add(x, 0.0, dtype=np.float64).view(np.uint64)  # a copy; -0.0 becomes +0.0
     keys &= ~low
     keys |= _indices(n)
     keys.sort()
+    if n and keys[-1] >> np.uint64(63):  # a negative value has its sign bit set: sorted last
+        raise ValueError("order_nonnegative needs non-negative values")
     keys &= low
     order: NDArray[np.intp] = keys.view(np.intp)  # indices < 2**63 read the same as intp
     return order

@@ -190,7 +190,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         touched = demography_step(hh, w.demography, self.draws, self.rare, self._mortality, bounds)
         self.composition.update(hh, touched, self.month)
         self._agencies_act()
-        shocks_step(hh, w.shocks, self.draws, self.rare, env.uncovered)
+        shocks_step(hh, w.shocks, self.draws, self.rare, env.uncovered, self._places)
         streams = {k: self.streams.generator(k, self.month) for k in _BLOCKED}
         for start in range(0, hh.n, BLOCK):  # in order: each stream continues block to block
             self._household_rules(start, min(start + BLOCK, hh.n), streams)

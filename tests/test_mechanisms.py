@@ -162,3 +162,15 @@ def test_demography_with_kept_bounds_equals_looking_at_every_member() -> None:
         demography_step(hinted, d, model.draws, model.rare, model._mortality, bounds)
         for name, column in plain.columns().items():
             np.testing.assert_array_equal(column, hinted.columns()[name], err_msg=name)
+
+
+def test_residents_of_villages_are_the_households_living_there() -> None:
+    from simulation.environment import Places
+
+    model = GraduationModel(small_params(world__population__households=2000))
+    hh, places = model.households, Places(model.params.world, model.households)
+    rng = np.random.default_rng(5)
+    for share in (0.0, 0.05, 0.5, 1.0):
+        villages = rng.random(model.n_villages) < share
+        expected = np.flatnonzero(villages[hh.village])
+        np.testing.assert_array_equal(np.sort(places.residents(villages)), expected)

@@ -344,3 +344,11 @@ def test_deciles_and_gini_equal_the_separate_measures(
     decile, g = deciles_and_gini(x, weights, order)
     np.testing.assert_array_equal(decile, weighted_deciles(x, w, order))
     assert g == pytest.approx(gini(x, w, order), abs=1e-12)
+
+
+@pytest.mark.parametrize("x", [[1.0, -2.0, 3.0], [-1e-300], [5.0, -np.inf]])
+def test_order_nonnegative_refuses_negative_values(x: list[float]) -> None:
+    from simulation.metrics import order_nonnegative
+
+    with pytest.raises(ValueError, match="non-negative"):
+        order_nonnegative(np.array(x))

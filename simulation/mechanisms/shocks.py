@@ -10,12 +10,17 @@ national rice-price episode starts with probability ``food_price_hazard`` and la
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.households import HouseholdState
 from simulation.params import Shocks
 from simulation.streams import LazyUniforms
+
+if TYPE_CHECKING:
+    from simulation.environment import Places
 
 __all__ = ["next_rice_episode", "reference_shocks", "shocks_step"]
 
@@ -36,6 +41,7 @@ def shocks_step(
     draws: dict[str, NDArray[np.float64]],
     rare: dict[str, LazyUniforms],
     uncovered: NDArray[np.float32],
+    places: Places,
 ) -> None:
     """Apply this month's health and disaster shocks to all households, in place.
 
@@ -45,6 +51,8 @@ def shocks_step(
         The month's draws: per village (``"disaster"``), and lazily made (``"health"``).
     uncovered : ndarray of float, shape (N,)
         Share of a health cost each household pays itself (1 without insurance).
+    places : Places
+        Where households live (the residents of villages hit by a disaster).
     """
     state.sick -= state.sick > 0
     ill, _ = rare["health"].below(s.health_hazard)  # a few households a month
@@ -53,7 +61,7 @@ def shocks_step(
     state.sick[ill] = s.health_lost_work_months
     villages = draws["disaster"] < s.disaster_hazard
     if villages.any():
-        hit = np.flatnonzero(np.take(villages, state.village))
+        hit = places.residents(villages)
         state.assets[hit] *= 1.0 - s.disaster_asset_loss
         state.savings[hit] *= 1.0 - s.disaster_savings_loss
 
