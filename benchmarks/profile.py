@@ -24,7 +24,7 @@ from benchmarks.bench import _params
 
 #: (owner, attribute, label): functions of modules and methods of classes to time
 PHASES: list[tuple[Any, str, str]] = [
-    (model.GraduationModel, "_draw_month", "draws"),
+    (model.GraduationModel, "_draw_month", "draws (mortality, disasters, rare events)"),
     (model, "MonthEnvironment", "environment"),
     (model, "demography_step", "demography"),
     (composition.Composition, "update", "member counts"),
@@ -32,15 +32,16 @@ PHASES: list[tuple[Any, str, str]] = [
     (agencies.PolicyRuntime, "_graduation", "  graduation"),
     (agencies.PolicyRuntime, "_contributors", "  contributors"),
     (model, "shocks_step", "shocks"),
-    (model, "income_step", "income"),
-    (model, "total_income", "total income"),
-    (model, "consumption_step", "consumption"),
-    (model, "assets_step", "assets"),
-    (model, "poverty_step", "poverty"),
+    (model.GraduationModel, "_household_rules", "household rules, in blocks"),
+    (model, "income_step", "  income"),
+    (model, "total_income", "  total income"),
+    (model, "consumption_step", "  consumption"),
+    (model, "assets_step", "  assets"),
+    (model, "poverty_step", "  poverty"),
     (recorder.Recorder, "record", "recorder"),
     (recorder, "order_nonnegative", "  consumption sort"),
     (recorder, "deciles_and_gini", "  deciles and Gini"),
-    (recorder.Recorder, "_record_assets", "  assets"),
+    (recorder.Recorder, "_record_assets", "  assets, savings and lines"),
     (outcomes.PolicyRecorder, "record", "policy recorder"),
 ]
 
@@ -89,9 +90,20 @@ def main(argv: list[str] | None = None) -> int:
     households = int(args[0]) if args else 1_000_000
     result = profile(households)
     print(f"{households:,} households, ms per month (months 7-11 of baseline_2025)")
-    for label, ms in sorted(result.items(), key=lambda kv: -kv[1]):
-        print(f"{label:24s} {ms:8.1f}")
+    print(f"{'total':44s} {result['total']:8.1f}")
+    parent = ""
+    for _, _, label in PHASES:
+        if not label.startswith(" "):
+            if parent == "household rules, in blocks":  # what its parts leave: the draws
+                rest = result[parent] - sum(result[lab] for lab in RULE_PARTS)
+                print(f"{'  their draws (employment, wage shocks)':44s} {rest:8.1f}")
+            parent = label
+        print(f"{label:44s} {result.get(label, 0.0):8.1f}")
     return 0
+
+
+#: the phases timed inside the household rules' blocks
+RULE_PARTS = ("  income", "  total income", "  consumption", "  assets", "  poverty")
 
 
 if __name__ == "__main__":
