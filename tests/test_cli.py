@@ -124,3 +124,20 @@ def test_report_writes_figures_and_tables(sweep: Path, tmp_path: Path) -> None:
     effects = xr.open_dataset(out / "effects.nc", engine="netcdf4")
     assert float(effects.effect_mean.sel(scenario="baseline_2025", outcome="poverty_rate")) == 0
     assert report_main([str(sweep), "--baseline", "nope", "--out", str(out)]) == 2
+
+
+def test_lever_table_runs_every_lever(capsys: pytest.CaptureFixture[str]) -> None:
+    """The single-lever script prints one row per lever of full_synergy (a tiny run)."""
+    from experiments.levers import LEVERS
+    from experiments.levers import main as levers_main
+
+    with pytest.MonkeyPatch.context() as m:  # a tiny world: 300 households, 12 months
+        import experiments.levers as levers
+
+        real = levers.load_params
+        small = {"world.population.village_size": 20, "run.months": 12, "run.burn_in_months": 2}
+        m.setattr(levers, "load_params", lambda name, o: real(name, o | small))
+        assert levers_main(["300", "1"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()[2:]
+    assert [r.split(" | ")[0].lstrip("| ") for r in rows] == list(LEVERS)
+    assert all(r.count("%") == 2 and r.count(" M") == 2 for r in rows)
