@@ -2,7 +2,10 @@
 
 Usage::
 
-    graduasi-report outputs/compare_2025 --baseline baseline_2025 [--out DIR]
+    graduasi-report outputs/compare_2025 --baseline baseline_2025 [--out DIR] [--any-code]
+
+Only results computed by the installed engine code are collected (a sweep re-run after the code
+changed leaves the older results beside the new ones); ``--any-code`` collects all.
 
 Writes into ``DIR`` (default ``<sweep>/report``): ``results.nc`` (the merged sweep),
 ``effects.nc`` (levels and paired effects with 95% intervals), ``summary.md`` and
@@ -13,6 +16,7 @@ summary table.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
@@ -24,7 +28,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import xarray as xr
 
-from experiments.app import write_atomic
+from experiments.app import code_fingerprint, write_atomic
 from experiments.collect import collect
 from simulation import plotting
 from simulation.compare import paired_effects, summarise
@@ -105,9 +109,12 @@ def _figures(ds: xr.Dataset, levels: xr.Dataset, effects: xr.Dataset, out: Path)
     return paths
 
 
-def write_report(sweep: Path, baseline: str, out: Path) -> pd.DataFrame:
-    """Collect, compare and write every report file; return the summary table."""
-    ds = collect(sweep)
+def write_report(sweep: Path, baseline: str, out: Path, code: str | None = None) -> pd.DataFrame:
+    """Collect, compare and write every report file; return the summary table.
+
+    ``code`` is the engine fingerprint whose results are collected (``None``: any code).
+    """
+    ds = collect(sweep, code)
     levels = summarise(ds)
     effects = paired_effects(ds, baseline)
     out.mkdir(parents=True, exist_ok=True)
@@ -138,10 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("sweep", type=Path, help="sweep directory (Hydra multirun dir)")
     parser.add_argument("--baseline", default="baseline_2025", help="scenario to compare with")
     parser.add_argument("--out", type=Path, default=None, help="report directory")
+    parser.add_argument(
+        "--any-code", action="store_true",
+        help="also collect results computed by other versions of the engine (default: only "
+        "those of the installed code; the others are skipped as stale)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     out = args.out or args.sweep / "report"
+    logging.basicConfig(level=logging.WARNING, format="graduasi-report: %(message)s")
     try:
-        table = write_report(args.sweep, args.baseline, out)
+        code = None if args.any_code else code_fingerprint()
+        table = write_report(args.sweep, args.baseline, out, code)
     except (FileNotFoundError, ValueError) as err:
         print(f"graduasi-report: {err}", file=sys.stderr)
         return 2

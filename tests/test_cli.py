@@ -141,3 +141,39 @@ def test_lever_table_runs_every_lever(capsys: pytest.CaptureFixture[str]) -> Non
     rows = capsys.readouterr().out.strip().splitlines()[2:]
     assert [r.split(" | ")[0].lstrip("| ") for r in rows] == list(LEVERS)
     assert all(r.count("%") == 2 and r.count(" M") == 2 for r in rows)
+
+
+def _copy_with(path: Path, target: Path, **attrs: str) -> None:
+    """Copy a job result, changing some of its recorded attributes."""
+    with xr.open_dataset(path) as ds:
+        changed = ds.load()
+    changed.attrs.update(attrs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    changed.to_netcdf(target)
+
+
+def test_collect_skips_results_of_other_code(sweep: Path, tmp_path: Path) -> None:
+    """A sweep re-run after the code changed: only the current code's results are collected."""
+    from experiments.app import code_fingerprint
+
+    mixed = tmp_path / "mixed"
+    shutil.copytree(sweep, mixed, ignore=shutil.ignore_patterns("report"))
+    for i, path in enumerate(sorted(sweep.rglob("result-*.nc"))):  # stale twins of every job
+        _copy_with(path, mixed / "old" / f"result-{i}.nc", config_hash=f"old{i}",
+                   code_fingerprint="0ld0ld0ld0ld")  # fmt: skip
+    current = collect(mixed, code_fingerprint())
+    xr.testing.assert_identical(current, collect(sweep))
+    with pytest.raises(ValueError, match="two different results for scenario"):
+        collect(mixed)  # all code: the stale twins clash with the current results
+    out = tmp_path / "report"
+    assert report_main([str(mixed), "--out", str(out)]) == 0
+    assert report_main([str(mixed), "--out", str(out), "--any-code"]) == 2
+
+
+def test_collect_refuses_two_results_for_one_replicate(sweep: Path, tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    path = sorted(sweep.rglob("result-*.nc"))[0]
+    _copy_with(path, seeds / "a" / "result.nc", config_hash="seed1")
+    _copy_with(path, seeds / "b" / "result.nc", config_hash="seed2")
+    with pytest.raises(ValueError, match=r"replicate 0: .*a/result.nc and .*b/result.nc"):
+        collect(seeds)
