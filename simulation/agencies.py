@@ -86,6 +86,7 @@ class PolicyRuntime:
         self._draws: dict[tuple[str, int], NDArray[np.float64]] = {}
         self._worker = np.zeros(self.n, dtype=bool)
         self._worker_month = -(10**6)
+        self._status_ok: NDArray[np.bool_] | None = None  # bansos status filter, this month
 
     # -- services used by programmes ------------------------------------------------------
     @property
@@ -144,8 +145,7 @@ class PolicyRuntime:
         tr, collab = self.tracker, self.policy.collaboration
         ok = np.ones(self.n, dtype=bool)
         if programme.spec.kind in BANSOS:
-            ok &= tr.status != GRADUATED
-            ok &= (tr.status != RELAPSED) | self._reentry_ok()
+            ok &= self._bansos_status_ok()
         if collab.duplication_avoidance:
             owner = programme.spec.agency
             for other in self.programmes:
@@ -154,6 +154,20 @@ class PolicyRuntime:
             if collab.joint_targeting and programme.function == "empowerment":
                 ok |= tr.had_package & ~programme.enrolled
         return ok
+
+    def _bansos_status_ok(self) -> NDArray[np.bool_]:
+        """Households whose graduation status allows bansos, once a month (do not modify).
+
+        Not graduated, and relapsed ones only if they may re-enter; computed after graduation.
+        Enrolments during the agencies' steps do not change it: they only move households it
+        allows to ENROLLED, which it allows too.
+        """
+        if self._status_ok is None:
+            tr = self.tracker
+            ok = tr.status != GRADUATED
+            ok &= (tr.status != RELAPSED) | self._reentry_ok()
+            self._status_ok = ok
+        return self._status_ok
 
     def _reentry_ok(self) -> NDArray[np.bool_]:
         tr = self.tracker
@@ -214,11 +228,13 @@ class PolicyRuntime:
     def act(self, month: int) -> None:
         """Run all policy for ``month`` (see the module docstring for the order)."""
         self._draws.clear()  # last month's draws are not needed any more
+        self._status_ok = None
         if month % 12 == 0:
             for p in self.programmes:
                 p.ledger.open_year(month // 12, self.policy.collaboration.overhead)
         self._refresh_registry(month)
         self._graduation(month)
+        self._status_ok = None  # graduation changed statuses: computed again when first asked
         for agency in self.agencies:
             agency.step()
         self._monitoring(month)

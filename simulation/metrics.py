@@ -83,13 +83,18 @@ def deciles_and_gini(
     ``sum_i w_i x_i (2 F_i - 1) / sum_i w_i x_i``.
     """
     ws = np.take(w, order)
-    if np.issubdtype(ws.dtype, np.integer) and ws.size * max(int(ws.max(initial=0)), 1) < 2**31:
-        ranks = np.cumsum(ws, dtype=np.int32).astype(np.float64)  # exact running totals
+    if np.issubdtype(ws.dtype, np.integer) and ws.size * max(int(ws.max(initial=0)), 1) < 2**30:
+        twice = np.cumsum(ws, dtype=np.int32)  # exact running totals, and twice the midpoints
+        mass = float(twice[-1])
+        twice *= 2
+        twice -= ws
+        ranks = twice.astype(np.float64)
+        ranks /= 2 * mass  # the same quotient as (total - w / 2) / mass: both are exact
     else:
         ranks = np.cumsum(ws, dtype=np.float64)
-    mass = ranks[-1]
-    ranks -= ws * 0.5
-    ranks /= mass
+        mass = ranks[-1]
+        ranks -= ws * 0.5
+        ranks /= mass
     rank = np.empty_like(ranks)
     rank[order] = ranks  # back in the data's order: no gather of x needed
     rank *= 10

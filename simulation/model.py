@@ -158,6 +158,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
             self.params.world, self.households, rise, care_need, self._places
         )
         self.draws, self.rare = self._draw_month()
+        self.recorder.reset_sums()
 
     def _draw_month(self) -> tuple[dict[str, NDArray[np.float64]], dict[str, LazyUniforms]]:
         n, gen, month = self.households.n, self.streams.generator, self.month
@@ -209,6 +210,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         )
         assets_step(hh, w.assets, env.threshold)
         poverty_step(hh, env.poverty_line, env.extreme_line)
+        self.recorder.add_rows(hh)  # sums for the month's record, while the block is cached
 
     def _households_per_agent(self) -> None:
         self.draws = self.month_draws()  # the per-agent rules read whole vectors

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import xarray as xr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
@@ -519,3 +520,25 @@ def test_members_kept_through_the_month_are_the_enrolled(monkeypatch: pytest.Mon
     for p in model.runtime.programmes:  # exits outside the monthly cycle keep them current
         p.leave(np.flatnonzero(p.enrolled)[::3])
         np.testing.assert_array_equal(p.members(), np.flatnonzero(p.enrolled))
+
+
+def test_bansos_status_filter_kept_through_the_month_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The graduation-status filter computed once a month gives the run of one computed anew."""
+    from simulation.agencies import PolicyRuntime
+    from simulation.runner import run_replicate
+
+    params = load_params("full_synergy", {"world.population.households": 2000, "run.months": 30,
+                                          "run.burn_in_months": 6})  # fmt: skip
+    kept = run_replicate(params, 0)
+    fresh = PolicyRuntime._bansos_status_ok
+
+    def anew(self: PolicyRuntime) -> NDArray[np.bool_]:
+        self._status_ok = None
+        return fresh(self)
+
+    monkeypatch.setattr(PolicyRuntime, "_bansos_status_ok", anew)
+    again = run_replicate(params, 0)
+    xr.testing.assert_identical(kept, again)
+    assert float(again.relapses.sum()) > 0
