@@ -296,11 +296,13 @@ def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: Programme) -> F8
     """
     assert rules.pkh is not None
     benefits = np.array(rules.pkh.component_benefits)
-    capped = np.minimum(counts, np.array(rules.pkh.component_caps))
-    left = np.full(counts.shape[0], rules.pkh.member_cap)
+    caps = np.minimum(rules.pkh.component_caps, 8).astype(np.int16)[:, None]  # <= 8 members
+    capped = np.minimum(counts.T, caps)  # one contiguous row per component
+    left = np.full(counts.shape[0], rules.pkh.member_cap, dtype=np.int16)
     total = np.zeros(counts.shape[0])
+    take = np.empty(counts.shape[0], dtype=np.int16)
     for j in np.argsort(-benefits, kind="stable"):
-        take = np.minimum(capped[:, j], left)
+        np.minimum(capped[j], left, out=take)
         total += take * benefits[j]
         left -= take
     return total

@@ -90,9 +90,8 @@ def _deaths(
     age, last = state.age, q_month.shape[0] - 1
     if oldest is None:
         oldest = oldest_member(age)
-    bound = np.take(q_month, oldest + 1, mode="clip")
-    bound *= MEMBER_SLOTS
-    rows = np.flatnonzero(u < bound)
+    by_oldest = q_month[1:] * MEMBER_SLOTS  # the bound, indexed by the age itself
+    rows = np.flatnonzero(u < np.take(by_oldest, oldest, mode="clip"))
     rows = rows[state.size[rows] > 1]
     hazard = q_month[np.minimum(age[rows] + 1, last)]
     return _hits(rows, _pick_slot(hazard, u[rows], hazard.sum(axis=1)))
@@ -176,7 +175,9 @@ def demography_step(
     looking at every member of every household; the result is the same.
     """
     age = state.age
-    age += age >= 0
+    for start in range(0, age.shape[0], 1 << 15):  # in blocks that stay in the caches
+        block = age[start : start + (1 << 15)]
+        block += block >= 0
     oldest, leavers = (None, None) if bounds is None else bounds
     dead, slots = _deaths(state, draws["mortality"], _by_month(q_table), oldest)
     _remove(state, dead, slots)
