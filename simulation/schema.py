@@ -84,8 +84,14 @@ def _in_bounds(x: float, meta: Mapping[str, Any]) -> bool:
     return all(meta[k] is None or op(meta[k]) for k, op in checks)
 
 
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """Return the resolved type hints of a schema class (evaluated once: they never change)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 class Schema:
