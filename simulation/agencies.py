@@ -81,7 +81,8 @@ class PolicyRuntime:
         self.adj = village_network(
             model.households.village, collab.network_degree, model.streams.generator("network")
         )
-        self.contributor = np.zeros(self.n, dtype=bool)
+        #: graduates with a productive enterprise (assets above the trap threshold), this month
+        self.contributors = np.zeros(0, dtype=np.intp)
         self.monitoring_paid = 0.0
         self._draws: dict[tuple[str, int], NDArray[np.float64]] = {}
         self._worker = np.zeros(self.n, dtype=bool)
@@ -320,12 +321,12 @@ class PolicyRuntime:
 
     def _contributors(self) -> None:
         tr, collab, model = self.tracker, self.policy.collaboration, self.model
-        graduate = (tr.status == GRADUATED) | (tr.status == SUSTAINED)
-        enterprise = model.households.assets >= model.params.world.assets.threshold
-        self.contributor = graduate & enterprise
-        if collab.network_degree == 0 or not self.contributor.any():
+        graduates = np.flatnonzero((tr.status == GRADUATED) | (tr.status == SUSTAINED))
+        enterprise = model.households.assets[graduates] >= model.params.world.assets.threshold
+        self.contributors = graduates[enterprise]
+        if collab.network_degree == 0 or self.contributors.size == 0:
             return
         assert model.env is not None
-        near, k = contributor_neighbours(self.adj, self.contributor, collab.contributor_cap)
+        near, k = contributor_neighbours(self.adj, self.contributors, collab.contributor_cap)
         model.env.return_factor[near] = 1.0 + collab.mentoring_boost * k  # the others: 1 and 0
         model.env.finding_boost[near] = collab.hiring_boost * k

@@ -204,7 +204,9 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         assert env is not None
         env = env.rows(start, stop)
         draws = {k: getattr(streams[k], method)(stop - start) for k, method in _BLOCKED.items()}
-        income_step(hh, w.income, w.assets, env, draws, self.composition.workers[start:stop])
+        comp = self.composition
+        income_step(hh, w.income, w.assets, env, draws, comp.workers[start:stop],
+                    comp.earners[start:stop])  # fmt: skip
         consumption_step(
             hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
         )

@@ -51,15 +51,19 @@ def village_network(
 
 
 def contributor_neighbours(
-    adj: sp.csr_array, contributor: NDArray[np.bool_], cap: int
+    adj: sp.csr_array, contributors: NDArray[np.intp], cap: int
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Households with contributor neighbours, and how many each has, capped at ``cap``.
 
     Links are symmetric, so the count is how often a household appears among the neighbours
-    of contributors: only the contributors' rows of ``adj`` are read. Households with none are
-    left out.
+    of the ``contributors`` (rows): only their rows of ``adj`` are read. Households with none
+    are left out; the others are returned in order.
     """
-    rows = adj[np.flatnonzero(contributor)]
-    count = np.bincount(rows.indices, minlength=adj.shape[0])
-    near = np.flatnonzero(count > 0)  # faster than scanning the integers themselves
-    return near, np.minimum(count[near], cap).astype(np.float64)
+    neighbours = adj[contributors].indices
+    if neighbours.size * 16 < adj.shape[0]:  # few: sort them rather than count over everyone
+        near, count = np.unique(neighbours, return_counts=True)
+    else:
+        every = np.bincount(neighbours, minlength=adj.shape[0])
+        near = np.flatnonzero(every > 0)  # faster than scanning the integers themselves
+        count = every[near]
+    return near.astype(np.intp), np.minimum(count, cap).astype(np.float64)

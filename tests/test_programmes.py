@@ -542,3 +542,18 @@ def test_bansos_status_filter_kept_through_the_month_changes_nothing(
     again = run_replicate(params, 0)
     xr.testing.assert_identical(kept, again)
     assert float(again.relapses.sum()) > 0
+
+
+@pytest.mark.parametrize("share", [0.002, 0.5])
+def test_contributor_neighbours_count_every_link_to_a_contributor(share: float) -> None:
+    """Few contributors (sorted) and many (counted over everyone) give the same counts."""
+    from simulation.network import contributor_neighbours
+
+    rng = np.random.default_rng(3)
+    village = np.sort(rng.integers(0, 40, 3000)).astype(np.int32)
+    adj = village_network(village, 4, rng)
+    contributors = np.flatnonzero(rng.random(village.size) < share)
+    near, k = contributor_neighbours(adj, contributors, cap=2)
+    every = np.asarray(adj.toarray()[:, contributors].sum(axis=1)).ravel()  # symmetric links
+    np.testing.assert_array_equal(near, np.flatnonzero(every))
+    np.testing.assert_array_equal(k, np.minimum(every[near], 2))
