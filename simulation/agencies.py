@@ -245,8 +245,12 @@ class PolicyRuntime:
         due = [w for w in self._lists_used if self.registry.due(w, month)]
         if not due:
             return
-        gen = self.model.streams.generator("registry", month)  # both drawn: common numbers
-        noise = {"shared": gen.standard_normal(self.n), "own": gen.standard_normal(self.n)}
+        # the shared list's errors first, then the own lists': the same numbers in every
+        # scenario; the own lists' are drawn only when one of them is due
+        gen = self.model.streams.generator("registry", month)
+        noise = {"shared": gen.standard_normal(self.n)}
+        if "own" in due:
+            noise["own"] = gen.standard_normal(self.n)
         hh = self.model.households
         persons = hh.size.astype(np.float64)
         for which in due:
