@@ -5,15 +5,16 @@ Monthly step (synchronous: every rule reads the state left by the previous rule)
 Before month 0 the model runs ``run.burn_in_months`` unrecorded months (negative month indices,
 their own random streams) so that incomes, savings and assets settle from the drawn start.
 
-1. environment: rice-price episode and this month's poverty lines; the month's random draws;
+1. environment: rice-price episode and this month's poverty lines; the month's random draws
+   (those of the household rules are made with them, block by block);
 2. demography (ageing, deaths, departures, births);
 3. agencies act: registry, graduation and relapse, targeting, enrolment, payments, levers
    (:mod:`simulation.agencies`); none in the counterfactual world;
 4. shocks (health, disasters);
-5. income (employment, wage shocks, enterprise income);
-6. consumption, saving and distress sales;
-7. productive assets (poverty-trap dynamics);
-8. poverty status;
+5-8. the household rules, on blocks of :data:`BLOCK` households in turn (each acts on every
+   household alone, so the blocks give the same result as one pass): income (employment, wage
+   shocks, enterprise income); consumption, saving and distress sales; productive assets
+   (poverty-trap dynamics); poverty status;
 9. recording.
 """
 
