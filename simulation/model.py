@@ -88,6 +88,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.env: MonthEnvironment | None = None
         self.draws: dict[str, NDArray[np.float64]] = {}
         self.rare: dict[str, LazyUniforms] = {}
+        self.drawn_month = self.month
         #: consumption decile (1..10, persons) of each household, set when a month is recorded
         self.true_decile: NDArray[np.int8] | None = None
         self._burn_in(params.run.burn_in_months)
@@ -158,6 +159,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.env = MonthEnvironment(
             self.params.world, self.households, rise, care_need, self._places
         )
+        self.drawn_month = self.month  # the month of ``draws`` and ``rare``
         self.draws, self.rare = self._draw_month()
         self.recorder.reset_sums()
 
@@ -170,12 +172,13 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         return draws, rare
 
     def month_draws(self) -> dict[str, NDArray[np.float64]]:
-        """Return the month's draws as whole vectors, those made block by block included.
+        """Return the last prepared month's draws as whole vectors, block-made ones included.
 
-        Every draw is a function of its stream's key and the month only: the vectors are the
-        numbers the vectorised step uses, whichever way they are made.
+        After a step, that is the month just stepped. Every draw is a function of its stream's
+        key and the month only: the vectors are the numbers the vectorised step uses, whichever
+        way they are made.
         """
-        n, gen, month = self.households.n, self.streams.generator, self.month
+        n, gen, month = self.households.n, self.streams.generator, self.drawn_month
         blocked = {k: getattr(gen(k, month), method)(n) for k, method in _BLOCKED.items()}
         return self.draws | blocked
 

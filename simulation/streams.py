@@ -166,7 +166,9 @@ class LazyUniforms:
         return float(self.dense()[index])
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> NDArray[Any]:
-        """Return the whole vector, for numpy functions."""
+        """Return the whole vector, for numpy functions (a copy when ``copy`` is true)."""
+        if copy:
+            return np.array(self.dense(), dtype=dtype, copy=True)
         return np.asarray(self.dense(), dtype=dtype)
 
 

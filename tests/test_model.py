@@ -15,7 +15,7 @@ from simulation import GraduationModel, Household, run
 from simulation.params import Params
 from simulation.runner import run_replicate
 from simulation.schema import from_dict, to_dict
-from tests.conftest import small_params
+from tests.conftest import assert_same_draws, small_params
 
 FLOAT_COLUMNS = (
     "skill", "persistent", "assets", "savings", "debt", "other_income", "kin_income",
@@ -81,20 +81,17 @@ def test_replicates_stack_and_each_equals_its_single_run(params: Params) -> None
     xr.testing.assert_identical(ds.sel(replicate=[2]), single)
 
 
-def test_common_random_numbers_across_shock_parameters() -> None:
+def test_common_random_numbers_across_shock_parameters(used_draws: dict[int, list[Any]]) -> None:
     """Changing a policy-like parameter leaves the population and other draws unchanged."""
     size = {"run__burn_in_months": 0, "world__population__households": 3000}  # about 15 ill
     a = GraduationModel(small_params(**size))
     b = GraduationModel(small_params(**size, world__shocks__health_cost_months=4.0))
     for name, col in a.households.columns().items():
         np.testing.assert_array_equal(col, getattr(b.households, name), err_msg=name)
+    used_draws.clear()
     a.step()
     b.step()
-    drawn = a.month_draws()
-    for key, values in b.month_draws().items():
-        np.testing.assert_array_equal(drawn[key], values, err_msg=key)
-    for key in a.rare:
-        np.testing.assert_array_equal(a.rare[key], b.rare[key])
+    assert_same_draws(used_draws, a, b)
     np.testing.assert_array_equal(a.households.sick, b.households.sick)
     assert (b.households.health_cost >= a.households.health_cost).all()
     assert (b.households.health_cost > a.households.health_cost).any()
@@ -250,3 +247,20 @@ def test_total_income_of_rows_equals_the_rows_of_the_total(params: Params) -> No
     rows = np.array([0, 3, 3, 17, model.households.n - 1])
     whole = total_income(model.households)
     np.testing.assert_array_equal(total_income(model.households, rows), whole[rows])
+
+
+def test_month_draws_are_the_draws_the_step_used(used_draws: dict[int, list[Any]]) -> None:
+    """After a step, month_draws() gives the whole vectors of the block draws it used."""
+    import simulation.model
+
+    params = small_params("baseline_2025", run__months=3)
+    model = GraduationModel(params)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(simulation.model, "BLOCK", 64)  # several blocks
+        for _ in range(2):
+            used_draws.clear()
+            model.step()
+            (blocks,) = used_draws.values()
+            whole = model.month_draws()
+            for key in blocks[0]:
+                np.testing.assert_array_equal(np.concatenate([b[key] for b in blocks]), whole[key])
