@@ -71,7 +71,8 @@ def collect(sweep_dir: str | Path, code: str | None = None) -> xr.Dataset:
             if other != path:
                 raise ValueError(
                     f"two different results for scenario {name!r}, replicate {rep}: {other} and "
-                    f"{path} (other parameters, seed or code); collect them separately"
+                    f"{path} (other parameters, seed or code, or replicates split otherwise); "
+                    "collect them separately"
                 )
         by_scenario.setdefault(name, []).append(ds)
     merged = []
