@@ -229,7 +229,6 @@ class PolicyRuntime:
     def act(self, month: int) -> None:
         """Run all policy for ``month`` (see the module docstring for the order)."""
         self._draws.clear()  # last month's draws are not needed any more
-        self._status_ok = None
         if month % 12 == 0:
             for p in self.programmes:
                 p.ledger.open_year(month // 12, self.policy.collaboration.overhead)

@@ -28,7 +28,7 @@ from simulation.mechanisms.demography import (
     of_leaving_age,
     oldest_member,
 )
-from simulation.mechanisms.income import count_workers, earner_weight
+from simulation.mechanisms.income import count_workers
 from simulation.params import World
 
 __all__ = ["Composition"]
@@ -45,9 +45,6 @@ class Composition:
         Members by PKH component (:data:`simulation.households.COMPONENTS`).
     workers : ndarray of int8
         Members of working age without a severe disability (persons).
-    earners : ndarray of float
-        Effective number of earners from the workers (see
-        :func:`simulation.mechanisms.income.earner_weight`).
     care_need : ndarray of bool
         A member needs care (severe disability, or at least ``care_age``).
     born_oldest : ndarray of int16
@@ -87,7 +84,6 @@ class Composition:
         self._components = np.zeros((n, 8), dtype=np.int8)
         self.components = self._components[:, :7]
         self.workers = np.zeros(n, dtype=np.int8)
-        self.earners = np.zeros(n)  # effective earners, from the workers (see income)
         self.care_need = np.zeros(n, dtype=bool)
         self.next_edge = np.zeros(n, dtype=np.int16)  # month a member next reaches an edge
         self.born_oldest = np.zeros(n, dtype=np.int16)  # month the oldest member was born
@@ -115,9 +111,7 @@ class Composition:
         counts[:, :7] = counts_of(age, disabled, state.pregnant[rows])
         self._components.view(np.uint64)[rows, 0] = counts.view(np.uint64)[:, 0]
         self.changed_components = counts[:, :7]
-        workers = count_workers(age, disabled, self.inc)
-        self.workers[rows] = workers
-        self.earners[rows] = earner_weight(workers, self.inc)
+        self.workers[rows] = count_workers(age, disabled, self.inc)
         need = (age >= self.care_age) | (disabled & (age >= 0))
         self.care_need[rows] = need.view(np.uint64)[:, 0] != 0  # any member
         self.next_edge[rows] = self._next_edge(age, month)

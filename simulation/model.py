@@ -161,7 +161,6 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         )
         self.drawn_month = self.month  # the month of ``draws`` and ``rare``
         self.draws, self.rare = self._draw_month()
-        self.recorder.reset_sums()
 
     def _draw_month(self) -> tuple[dict[str, NDArray[np.float64]], dict[str, LazyUniforms]]:
         n, gen, month = self.households.n, self.streams.generator, self.month
@@ -208,15 +207,12 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         assert env is not None
         env = env.rows(start, stop)
         draws = {k: getattr(streams[k], method)(stop - start) for k, method in _BLOCKED.items()}
-        comp = self.composition
-        income_step(hh, w.income, w.assets, env, draws, comp.workers[start:stop],
-                    comp.earners[start:stop])  # fmt: skip
+        income_step(hh, w.income, w.assets, env, draws, self.composition.workers[start:stop])
         consumption_step(
             hh, w.consumption, total_income(hh), env.extreme_line, w.assets.high_steady_state
         )
         assets_step(hh, w.assets, env.threshold)
         poverty_step(hh, env.poverty_line, env.extreme_line)
-        self.recorder.add_rows(hh)  # sums for the month's record, while the block is cached
 
     def _households_per_agent(self) -> None:
         self.draws = self.month_draws()  # the per-agent rules read whole vectors

@@ -19,7 +19,6 @@ from simulation.metrics import deciles_and_gini, hazen_quantiles, order_nonnegat
 from simulation.schema import to_dict
 
 if TYPE_CHECKING:
-    from simulation.households import HouseholdState
     from simulation.model import GraduationModel
 
 __all__ = ["VARIABLES", "Recorder", "monthly_variables"]
@@ -74,25 +73,6 @@ class Recorder:
         place += ~hh.urban
         place *= 4  # room for the poor and extreme-poor flags
         self._place = place
-        self._sums = np.zeros(4)  # of the rows added this month (see add_rows)
-        self._added = 0
-
-    def reset_sums(self) -> None:
-        """Start the month's sums afresh (at the start of every month, burn-in included)."""
-        self._sums[:], self._added = 0.0, 0
-
-    def add_rows(self, hh: HouseholdState) -> None:
-        """Add households ``hh`` (rows of the state, after this month's rules) to the month's sums.
-
-        Assets, savings, persons times their poverty line and health shocks are summed while a
-        block of households is still in the processor's caches; once every row is added,
-        :meth:`record` uses these sums instead of passing over the whole state again.
-        """
-        self._sums += (
-            hh.assets.sum(), hh.savings.sum(), np.dot(hh.size.astype(np.float64), hh.poverty_line),
-            np.count_nonzero(hh.health_cost),
-        )  # fmt: skip
-        self._added += hh.n
 
     def record(self, model: GraduationModel) -> None:
         """Compute and store this month's outcomes."""
@@ -156,21 +136,17 @@ class Recorder:
     def _record_assets(self, model: GraduationModel, t: int, persons: float) -> None:
         """Assets, savings, the mean line and shocks; ``persons`` is the sample's total."""
         hh, b, world = model.households, self._buf, model.params.world
-        if self._added != hh.n:  # not every row added this month: sum them all here
-            self.reset_sums()
-            self.add_rows(hh)
-        assets, savings, lines, ill = self._sums
-        b["mean_assets"][t] = assets / hh.n
+        b["mean_assets"][t] = hh.assets.mean()
         # non-negative doubles sort as their bits (a faster integer sort); -0.0 made +0.0
         ordered = np.add(hh.assets, 0.0)  # a copy, sorted in place
         ordered.view(np.uint64).sort()
         b["asset_quantiles"][t] = hazen_quantiles(ordered, QUANTILES)
         below = np.searchsorted(ordered, world.assets.threshold, side="right")
         b["above_threshold_share"][t] = (hh.n - below) / hh.n
-        b["mean_savings"][t] = savings / hh.n
-        b["poverty_line"][t] = lines / persons
+        b["mean_savings"][t] = hh.savings.mean()
+        b["poverty_line"][t] = np.dot(hh.size.astype(np.float64), hh.poverty_line) / persons
         b["rice_price_index"][t] = model.env.rice_price_index if model.env else 1.0
-        b["health_shock_households"][t] = ill * model.weight
+        b["health_shock_households"][t] = np.count_nonzero(hh.health_cost) * model.weight
 
     def to_dataset(self, model: GraduationModel) -> xr.Dataset:
         """Return the recorded months as a Dataset with a length-1 ``replicate`` dimension."""

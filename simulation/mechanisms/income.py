@@ -70,14 +70,13 @@ def income_step(
     env: MonthEnvironment,
     draws: dict[str, NDArray[np.float64]],
     workers: NDArray[np.int8],
-    n_earn: NDArray[np.float64],
 ) -> None:
     """Update employment, the persistent shock and this month's wage and enterprise income.
 
-    ``workers`` are the working-age members without a severe disability and ``n_earn`` their
-    effective number (:func:`earner_weight`), as kept by
-    :class:`simulation.composition.Composition` (the same as :func:`earners` gives).
+    ``workers`` are the working-age members without a severe disability, as counted by
+    :class:`simulation.composition.Composition` (the same as :func:`earners` counts).
     """
+    n_earn = earner_weight(workers, inc)
     # in place, on a few work arrays; each line keeps the operation order of the equations
     u = draws["employment"]
     stay = u >= inc.job_separation
