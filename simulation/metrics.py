@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.arrays import constant
+
 __all__ = [
     "decile_means",
     "deciles_and_gini",
@@ -99,7 +101,7 @@ def deciles_and_gini(
     rank[order] = ranks  # back in the data's order: no gather of x needed
     rank *= 10
     decile = rank.astype(np.int8)
-    np.minimum(decile, 9, out=decile)
+    np.minimum(decile, constant(decile.size, 9, np.int8), out=decile)
     decile += 1
     wx = np.multiply(w, x, dtype=np.float64)
     total = wx.sum()

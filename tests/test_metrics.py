@@ -354,3 +354,23 @@ def test_order_nonnegative_refuses_negative_values(x: list[float]) -> None:
 
     with pytest.raises(ValueError, match="non-negative"):
         order_nonnegative(np.array(x))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.floats(allow_infinity=True, allow_nan=True), st.sampled_from([0.0, -0.0])),
+        max_size=50,
+    )
+)
+def test_clip_negative_is_maximum_with_zero(x: list[float]) -> None:
+    """The same bits as ``np.maximum(x, 0.0)``: NaN, infinities and both zeros included."""
+    from simulation.arrays import clip_negative, constant
+
+    data = np.array(x, dtype=np.float64)
+    expected = np.maximum(data, 0.0)
+    out = clip_negative(data)
+    assert out is data
+    np.testing.assert_array_equal(out.view(np.uint64), expected.view(np.uint64))
+    with pytest.raises(ValueError, match="read-only"):
+        constant(len(x) + 1, 0.0)[0] = 1.0

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.arrays import clip_negative
 from simulation.households import HouseholdState
 from simulation.params import Assets
 
@@ -50,7 +51,7 @@ def assets_step(state: HouseholdState, p: Assets, threshold: NDArray[np.float64]
     ``threshold`` is the unstable threshold each household faces (Rp).
     """
     state.assets += asset_change(state.assets, p, threshold)
-    np.maximum(state.assets, 0.0, out=state.assets)
+    clip_negative(state.assets)
 
 
 def reference_assets(state: HouseholdState, i: int, p: Assets, t: float) -> None:

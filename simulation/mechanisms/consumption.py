@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.arrays import clip_negative
 from simulation.households import HouseholdState
 from simulation.params import ConsumptionRule
 
@@ -73,10 +74,10 @@ def consumption_step(
     c[short] = np.maximum(c[short], 0.0)
     state.savings[short] = np.maximum(state.savings[short], 0.0)
     excess = np.subtract(state.savings, buffer, out=buffer)
-    np.maximum(excess, 0.0, out=excess)
+    clip_negative(excess)
     excess *= rule.invest_share
     room = np.subtract(invest_cap, state.assets, out=cash)
-    np.maximum(room, 0.0, out=room)
+    clip_negative(room)
     invest = np.minimum(excess, room, out=excess)
     state.savings -= invest
     state.assets += invest
