@@ -73,6 +73,7 @@ def _finished(root: Path, digest: str) -> Path | None:
 
 def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     """Validate, skip if done, run and write one job; return the result path."""
+    begun = time.perf_counter()
     tree: dict[str, Any] = OmegaConf.to_container(cfg, resolve=True)  # type: ignore[assignment]
     params = load_params(cfg.scenario, overrides_from(tree))
     reps = [cfg.replicate] if cfg.replicate is not None else list(range(params.run.replicates))
@@ -93,7 +94,8 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{cfg.output}-{digest}.nc"
     write_atomic(ds, path)
-    log.info("wrote %s (%s, replicates %s; computed in %.3f s)", path, cfg.scenario, reps, computed)
+    log.info("wrote %s (%s, replicates %s; computed in %.3f s, job done in %.3f s)",
+             path, cfg.scenario, reps, computed, time.perf_counter() - begun)  # fmt: skip
     return path
 
 
