@@ -15,19 +15,20 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import hydra
-import xarray as xr
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from experiments.config import overrides_from, register
 from scenarios import load_params
-from simulation import run
 from simulation.params import ParameterError, Params
 from simulation.schema import to_dict
+
+if TYPE_CHECKING:
+    import xarray as xr
 
 __all__ = ["config_hash", "main", "run_job", "write_atomic"]
 
@@ -82,6 +83,8 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     if done is not None:
         log.info("skipping %s: finished result %s has the same configuration", cfg.scenario, done)
         return done
+    from simulation import run  # imported by main() already, outside the job's own time
+
     start = time.perf_counter()
     ds = run(params, replicates=reps, progress=cfg.progress)
     computed = time.perf_counter() - start
@@ -102,6 +105,12 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
 def main(cfg: DictConfig) -> None:
     """Run one job of the ``graduasi`` command (see the module docstring)."""
+    # The engine and xarray are imported by the process that runs a job, not by a launcher's
+    # main process that only hands jobs to workers; here, before any job's own time starts.
+    import xarray  # noqa: F401
+
+    from simulation import run  # noqa: F401
+
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)

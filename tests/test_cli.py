@@ -177,3 +177,32 @@ def test_collect_refuses_two_results_for_one_replicate(sweep: Path, tmp_path: Pa
     _copy_with(path, seeds / "b" / "result.nc", config_hash="seed2")
     with pytest.raises(ValueError, match=r"replicate 0: .*a/result.nc and .*b/result.nc"):
         collect(seeds)
+
+
+def test_the_launcher_process_does_not_import_the_engine() -> None:
+    """Hydra's main process (configuration, validation, launching) needs no Mesa, SciPy or xarray.
+
+    With several workers it only hands jobs out, so it starts without them (about 0.5 s); a job
+    imports them before its own time starts.
+    """
+    code = (
+        "import sys, experiments.app, simulation; "
+        "print(sorted(m for m in ('mesa', 'scipy', 'xarray', 'simulation.model') "
+        "if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-c", code]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_package_imports_its_names_when_first_used() -> None:
+    import simulation
+    import simulation.runner
+
+    assert simulation.run is simulation.runner.run
+    assert simulation.metrics.gini is not None  # a submodule, imported on first use
+    assert set(simulation.__all__) <= set(dir(simulation))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = simulation.nothing  # type: ignore[attr-defined]
