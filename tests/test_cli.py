@@ -198,11 +198,22 @@ def test_the_launcher_process_does_not_import_the_engine() -> None:
 
 
 def test_the_package_imports_its_names_when_first_used() -> None:
-    import simulation
-    import simulation.runner
-
-    assert simulation.run is simulation.runner.run
-    assert simulation.metrics.gini is not None  # a submodule, imported on first use
-    assert set(simulation.__all__) <= set(dir(simulation))
-    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
-        _ = simulation.nothing  # type: ignore[attr-defined]
+    """In a fresh process: every public name, a submodule, and an error for a wrong name."""
+    code = (
+        "import simulation, sys\n"
+        "assert 'simulation.model' not in sys.modules\n"
+        "for name in simulation.__all__:\n"
+        "    assert getattr(simulation, name).__name__ == name, name\n"
+        "import simulation.runner\n"
+        "assert simulation.run is simulation.runner.run\n"
+        "assert simulation.metrics.gini.__module__ == 'simulation.metrics'\n"
+        "try:\n"
+        "    simulation.nothing\n"
+        "except AttributeError as err:\n"
+        "    print(err)\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-c", code]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "module 'simulation' has no attribute 'nothing'"
