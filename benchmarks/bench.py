@@ -244,7 +244,7 @@ def sweep(
     """
     out: dict[str, Any] = {"jobs": jobs, "households": households, "replicates": replicates,
                            "repeats": repeats}  # fmt: skip
-    runs: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
+    runs: dict[int, list[tuple[float, float, float]]] = {1: [], 2: []}
     for _ in range(repeats):
         for workers in (1, 2):
             runs[workers].append(_sweep_once(workers, jobs, households, months, replicates))
