@@ -20,7 +20,7 @@ from simulation.empowerment import Credit, Package, Training
 from simulation.graduation import ENROLLED, GRADUATED, RELAPSED, SUSTAINED, GraduationTracker
 from simulation.mechanisms.income import total_income
 from simulation.metrics import weighted_deciles
-from simulation.network import contributor_neighbours, village_network
+from simulation.network import ContributorNeighbours, village_network
 from simulation.policy import Agency as AgencySpec
 from simulation.programmes import PKH, Cash, HealthCover, ProgrammeRuntime, Rehab
 from simulation.registry import Registry
@@ -81,8 +81,9 @@ class PolicyRuntime:
         self.adj = village_network(
             model.households.village, collab.network_degree, model.streams.generator("network")
         )
-        #: graduates with a productive enterprise (assets above the trap threshold), this month
-        self.contributors = np.zeros(0, dtype=np.intp)
+        #: graduates with a productive enterprise (assets above the trap threshold), this month,
+        #: and their neighbours
+        self.contributors = ContributorNeighbours(self.adj)
         self.monitoring_paid = 0.0
         self._draws: dict[tuple[str, int], NDArray[np.float64]] = {}
         self._worker = np.zeros(self.n, dtype=bool)
@@ -324,12 +325,14 @@ class PolicyRuntime:
 
     def _contributors(self) -> None:
         tr, collab, model = self.tracker, self.policy.collaboration, self.model
-        graduates = np.flatnonzero((tr.status == GRADUATED) | (tr.status == SUSTAINED))
-        enterprise = model.households.assets[graduates] >= model.params.world.assets.threshold
-        self.contributors = graduates[enterprise]
-        if collab.network_degree == 0 or self.contributors.size == 0:
+        contributing = np.greater_equal(
+            model.households.assets, model.params.world.assets.threshold
+        )
+        contributing &= (tr.status == GRADUATED) | (tr.status == SUSTAINED)
+        self.contributors.update(contributing)
+        if collab.network_degree == 0:
             return
         assert model.env is not None
-        near, k = contributor_neighbours(self.adj, self.contributors, collab.contributor_cap)
+        near, k = self.contributors.near(collab.contributor_cap)
         model.env.return_factor[near] = 1.0 + collab.mentoring_boost * k  # the others: 1 and 0
         model.env.finding_boost[near] = collab.hiring_boost * k

@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-__all__ = ["contributor_neighbours", "village_network"]
+__all__ = ["ContributorNeighbours", "contributor_neighbours", "village_network"]
 
 
 def village_network(
@@ -59,11 +59,55 @@ def contributor_neighbours(
     of the ``contributors`` (rows): only their rows of ``adj`` are read. Households with none
     are left out; the others are returned in order.
     """
-    neighbours = adj[contributors].indices
+    near, count = _neighbour_counts(adj, contributors)
+    return near, np.minimum(count, cap).astype(np.float64)
+
+
+def _neighbour_counts(
+    adj: sp.csr_array, rows: NDArray[np.intp]
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Households among the neighbours of ``rows``, in order, and how often each appears."""
+    neighbours = adj[rows].indices
     if neighbours.size * 16 < adj.shape[0]:  # few: sort them rather than count over everyone
         near, count = np.unique(neighbours, return_counts=True)
     else:
         every = np.bincount(neighbours, minlength=adj.shape[0])
         near = np.flatnonzero(every > 0)  # faster than scanning the integers themselves
         count = every[near]
-    return near.astype(np.intp), np.minimum(count, cap).astype(np.float64)
+    return near.astype(np.intp), count.astype(np.intp)
+
+
+class ContributorNeighbours:
+    """Each household's number of contributor neighbours, kept from one month to the next.
+
+    The contributors change little from month to month, so only the rows of ``adj`` of the
+    households that became contributors or stopped being ones are read (equal to
+    :func:`contributor_neighbours` of all of them; tested).
+
+    Parameters
+    ----------
+    adj : scipy.sparse.csr_array
+        The symmetric 0/1 village network (:func:`village_network`).
+    """
+
+    def __init__(self, adj: sp.csr_array) -> None:
+        n = adj.shape[0]
+        self.adj = adj
+        self.contributing = np.zeros(n, dtype=bool)  #: the contributors, as a mask
+        self._count = np.zeros(n, dtype=np.int32)  # contributor neighbours of each household
+
+    def update(self, contributing: NDArray[np.bool_]) -> None:
+        """Make ``contributing`` (a mask over households) the contributors."""
+        changed = np.flatnonzero(contributing != self.contributing)
+        if changed.size:
+            now = contributing[changed]
+            for rows, sign in ((changed[now], 1), (changed[~now], -1)):
+                if rows.size:
+                    near, count = _neighbour_counts(self.adj, rows)
+                    self._count[near] += sign * count.astype(np.int32)
+            self.contributing[changed] = now
+
+    def near(self, cap: int) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
+        """Households with contributor neighbours, in order, and their counts capped at ``cap``."""
+        near = np.flatnonzero(self._count > 0)  # a mask first: faster than scanning integers
+        return near, np.minimum(self._count[near], cap).astype(np.float64)

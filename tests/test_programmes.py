@@ -557,3 +557,27 @@ def test_contributor_neighbours_count_every_link_to_a_contributor(share: float) 
     every = np.asarray(adj.toarray()[:, contributors].sum(axis=1)).ravel()  # symmetric links
     np.testing.assert_array_equal(near, np.flatnonzero(every))
     np.testing.assert_array_equal(k, np.minimum(every[near], 2))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), shares=st.lists(st.floats(0.0, 0.6), min_size=1, max_size=6))
+def test_kept_contributor_neighbours_equal_counting_them_anew(
+    seed: int, shares: list[float]
+) -> None:
+    """Month after month, contributors joining and leaving: the kept counts equal a recount."""
+    from simulation.network import ContributorNeighbours, contributor_neighbours
+
+    rng = np.random.default_rng(seed)
+    village = np.sort(rng.integers(0, 30, 2000)).astype(np.int32)
+    adj = village_network(village, 3, rng)
+    kept = ContributorNeighbours(adj)
+    mask = np.zeros(village.size, dtype=bool)
+    for share in shares:
+        flip = rng.random(village.size) < share  # some join, some leave
+        mask = mask ^ flip
+        kept.update(mask.copy())
+        near, k = kept.near(cap=2)
+        expected_near, expected_k = contributor_neighbours(adj, np.flatnonzero(mask), cap=2)
+        np.testing.assert_array_equal(kept.contributing, mask)
+        np.testing.assert_array_equal(near, expected_near)
+        np.testing.assert_array_equal(k, expected_k)
