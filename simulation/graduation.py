@@ -63,9 +63,12 @@ class GraduationTracker:
         self.monitored_until = np.full(n, -1, dtype=np.int16)
         self.referred_due = np.full(n, -1, dtype=np.int16)
         self.spell = np.full(n, -1, dtype=np.int32)  # index of the current graduation spell
-        self.spell_start: list[int] = []
-        self.spell_end: list[int] = []  # month of relapse or sustain; -1 while open
-        self.spell_relapsed: list[bool] = []
+        # the graduation spells, in arrays grown by doubling: the month each started, the month
+        # it ended (relapse or sustain; -1 while open) and whether it ended in relapse
+        self.n_spells = 0
+        self._start = np.zeros(0, dtype=np.int16)
+        self._end = np.zeros(0, dtype=np.int16)
+        self._relapsed = np.zeros(0, dtype=bool)
         self.new = dict.fromkeys(GRADUATION_TYPES, 0)
         self.relapses = self.sustained = self.natural_pkh_exits = 0
 
@@ -96,11 +99,7 @@ class GraduationTracker:
         self.grad_type[idx] = kind
         self.grad_month[idx] = month
         self.new[GRADUATION_TYPES[kind]] += int(idx.size)
-        start = len(self.spell_start)
-        self.spell[idx] = np.arange(start, start + idx.size)
-        self.spell_start += [month] * idx.size
-        self.spell_end += [-1] * idx.size
-        self.spell_relapsed += [False] * idx.size
+        self.spell[idx] = self._open_spells(idx.size, month)
         rt.exit_bansos(idx)
         rt.after_graduation(idx, month)
 
@@ -119,11 +118,41 @@ class GraduationTracker:
         self._close_spells(done, month, relapsed=False)
         self.relapses, self.sustained = int(relapse.size), int(done.size)
 
+    def _open_spells(self, count: int, month: int) -> NDArray[np.int32]:
+        """Open ``count`` spells starting in ``month``; return their indices."""
+        first, last = self.n_spells, self.n_spells + count
+        if last > self._start.size:  # grow by doubling
+            size = max(2 * self._start.size, last, 1024)
+            self._start, self._end, self._relapsed = (
+                np.concatenate((a[:first], np.zeros(size - first, dtype=a.dtype)))
+                for a in (self._start, self._end, self._relapsed)
+            )
+        self._start[first:last] = month
+        self._end[first:last] = -1
+        self._relapsed[first:last] = False
+        self.n_spells = last
+        return np.arange(first, last, dtype=np.int32)
+
     def _close_spells(self, idx: NDArray[np.intp], month: int, *, relapsed: bool) -> None:
-        for s in self.spell[idx]:
-            self.spell_end[s] = month
-            self.spell_relapsed[s] = relapsed
+        spells = self.spell[idx]
+        self._end[spells] = month
+        self._relapsed[spells] = relapsed
         self.spell[idx] = -1
+
+    @property
+    def spell_start(self) -> list[int]:
+        """Month each graduation spell started."""
+        return self._start[: self.n_spells].tolist()  # type: ignore[no-any-return]
+
+    @property
+    def spell_end(self) -> list[int]:
+        """Month each graduation spell ended (relapse or sustain); -1 while open."""
+        return self._end[: self.n_spells].tolist()  # type: ignore[no-any-return]
+
+    @property
+    def spell_relapsed(self) -> list[bool]:
+        """Whether each graduation spell ended in relapse."""
+        return self._relapsed[: self.n_spells].tolist()  # type: ignore[no-any-return]
 
     def reset_counts(self) -> None:
         """Zero this month's counts."""
@@ -134,7 +163,8 @@ class GraduationTracker:
         self, end_month: int
     ) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
         """Graduation spells: (duration in months, relapsed, start month); open ones censored."""
-        start = np.array(self.spell_start, dtype=np.int64)
-        end = np.array(self.spell_end, dtype=np.int64)
+        n = self.n_spells
+        start = self._start[:n].astype(np.int64)
+        end = self._end[:n].astype(np.int64)
         end = np.where(end < 0, end_month, end)
-        return end - start, np.array(self.spell_relapsed, dtype=bool), start
+        return end - start, self._relapsed[:n].copy(), start

@@ -200,8 +200,8 @@ def _extend(tr: GraduationTracker, state: int) -> GraduationTracker:
     for name in ("status", "grad_type", "grad_month", "relapse_month", "spell"):
         getattr(out, name)[:-1] = getattr(tr, name)
     out.status[-1] = state
-    out.spell_start, out.spell_end = list(tr.spell_start), list(tr.spell_end)
-    out.spell_relapsed = list(tr.spell_relapsed)
+    out.n_spells = tr.n_spells
+    out._start, out._end, out._relapsed = tr._start.copy(), tr._end.copy(), tr._relapsed.copy()
     return out
 
 
