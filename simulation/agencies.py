@@ -325,11 +325,9 @@ class PolicyRuntime:
 
     def _contributors(self) -> None:
         tr, collab, model = self.tracker, self.policy.collaboration, self.model
-        contributing = np.greater_equal(
-            model.households.assets, model.params.world.assets.threshold
-        )
-        contributing &= (tr.status == GRADUATED) | (tr.status == SUSTAINED)
-        self.contributors.update(contributing)
+        graduates = np.flatnonzero((tr.status == GRADUATED) | (tr.status == SUSTAINED))
+        enterprise = model.households.assets[graduates] >= model.params.world.assets.threshold
+        self.contributors.update(graduates[enterprise])
         if collab.network_degree == 0:
             return
         assert model.env is not None

@@ -82,7 +82,8 @@ class ContributorNeighbours:
 
     The contributors change little from month to month, so only the rows of ``adj`` of the
     households that became contributors or stopped being ones are read (equal to
-    :func:`contributor_neighbours` of all of them; tested).
+    :func:`contributor_neighbours` of all of them; tested). Every step costs in proportion to
+    the contributors, not to all households, except listing the households near one.
 
     Parameters
     ----------
@@ -93,21 +94,28 @@ class ContributorNeighbours:
     def __init__(self, adj: sp.csr_array) -> None:
         n = adj.shape[0]
         self.adj = adj
-        self.contributing = np.zeros(n, dtype=bool)  #: the contributors, as a mask
+        self.rows = np.zeros(0, dtype=np.intp)  #: the contributors, in order
+        self._mark = np.zeros(n, dtype=bool)  # scratch: all false between calls
         self._count = np.zeros(n, dtype=np.int32)  # contributor neighbours of each household
+        self._near = np.zeros(n, dtype=bool)  # households with at least one
 
-    def update(self, contributing: NDArray[np.bool_]) -> None:
-        """Make ``contributing`` (a mask over households) the contributors."""
-        changed = np.flatnonzero(contributing != self.contributing)
-        if changed.size:
-            now = contributing[changed]
-            for rows, sign in ((changed[now], 1), (changed[~now], -1)):
-                if rows.size:
-                    near, count = _neighbour_counts(self.adj, rows)
-                    self._count[near] += sign * count.astype(np.int32)
-            self.contributing[changed] = now
+    def update(self, rows: NDArray[np.intp]) -> None:
+        """Make the households ``rows`` (in order) the contributors."""
+        mark, old = self._mark, self.rows
+        mark[old] = True
+        joined = rows[~mark[rows]]
+        mark[old] = False
+        mark[rows] = True
+        left = old[~mark[old]]
+        mark[rows] = False
+        for changed, sign in ((joined, 1), (left, -1)):
+            if changed.size:
+                near, count = _neighbour_counts(self.adj, changed)
+                self._count[near] += sign * count.astype(np.int32)
+                self._near[near] = self._count[near] > 0
+        self.rows = rows
 
     def near(self, cap: int) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """Households with contributor neighbours, in order, and their counts capped at ``cap``."""
-        near = np.flatnonzero(self._count > 0)  # a mask first: faster than scanning integers
+        near = np.flatnonzero(self._near)
         return near, np.minimum(self._count[near], cap).astype(np.float64)

@@ -66,7 +66,7 @@ class PolicyRecorder:
         b["relapses"][t] = tr.relapses * w
         b["sustained_graduations"][t] = tr.sustained * w
         b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
-        b["contributors"][t] = np.count_nonzero(rt.contributors.contributing) * w
+        b["contributors"][t] = rt.contributors.rows.size * w
         assert model.true_decile is not None  # set by the household recorder just before
         bottom40: NDArray[np.bool_] = np.asarray(model.true_decile <= 4)
         n_kpm, n_bottom = int(np.count_nonzero(kpm)), int(np.count_nonzero(bottom40))
