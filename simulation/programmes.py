@@ -55,9 +55,9 @@ class ProgrammeRuntime:
         self.paid = 0.0  # Rp paid this month (sample)
         self.waiting = 0  # eligible households not enrolled this month
         # the enrolled households, sorted, kept from one month to the next unless an
-        # enrolment or exit outside the monthly cycle made them stale
+        # enrolment outside the monthly cycle made them stale, or exits left some out
         self._members = np.zeros(0, dtype=np.intp)
-        self._stale = False
+        self._stale = self._left = False
 
     # -- hooks ---------------------------------------------------------------------------
     def before(self, month: int, members: NDArray[np.intp]) -> None:
@@ -125,20 +125,23 @@ class ProgrammeRuntime:
         taken = np.sort(self.enrol(month, members))
         if taken.size:  # merged into the (sorted) members
             members = np.insert(members, np.searchsorted(members, taken), taken)
-        self._members, self._stale = members, False
+        self._members, self._stale, self._left = members, False, False
         self.pay(month, members)
 
     def members(self) -> NDArray[np.intp]:
         """Return the enrolled households, in order (do not modify)."""
         if self._stale:
             self._members, self._stale = np.flatnonzero(self.enrolled), False
+        elif self._left:  # only exits since: the members still enrolled, in order
+            self._members = self._members[self.enrolled[self._members]]
+        self._left = False
         return self._members
 
     def leave(self, idx: NDArray[np.intp]) -> None:
         """End the enrolment of households ``idx``."""
         self.enrolled[idx] = False
         self.since[idx] = -1
-        self._stale |= idx.size > 0
+        self._left |= idx.size > 0
 
     def eligible(self, month: int) -> B1:
         """Households that qualify now (decile, kind rules, graduation status, duplication)."""
