@@ -82,8 +82,8 @@ class ContributorNeighbours:
 
     The contributors change little from month to month, so only the rows of ``adj`` of the
     households that became contributors or stopped being ones are read (equal to
-    :func:`contributor_neighbours` of all of them; tested). Every step costs in proportion to
-    the contributors, not to all households, except listing the households near one.
+    :func:`contributor_neighbours` of all of them; tested). When few households join or leave,
+    a month costs in proportion to the contributors, except listing the households near one.
 
     Parameters
     ----------
@@ -94,13 +94,13 @@ class ContributorNeighbours:
     def __init__(self, adj: sp.csr_array) -> None:
         n = adj.shape[0]
         self.adj = adj
-        self.rows = np.zeros(0, dtype=np.intp)  #: the contributors, in order
+        self.rows = np.zeros(0, dtype=np.intp)  #: the contributors (unique rows, as given)
         self._mark = np.zeros(n, dtype=bool)  # scratch: all false between calls
         self._count = np.zeros(n, dtype=np.int32)  # contributor neighbours of each household
         self._near = np.zeros(n, dtype=bool)  # households with at least one
 
     def update(self, rows: NDArray[np.intp]) -> None:
-        """Make the households ``rows`` (in order) the contributors."""
+        """Make the households ``rows`` (unique; any order) the contributors."""
         mark, old = self._mark, self.rows
         mark[old] = True
         joined = rows[~mark[rows]]
