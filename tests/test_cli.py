@@ -179,6 +179,15 @@ def test_collect_refuses_two_results_for_one_replicate(sweep: Path, tmp_path: Pa
         collect(seeds)
 
 
+def _fresh_python(code: str) -> str:
+    """Run ``code`` in a fresh interpreter at the project root; return what it printed."""
+    root = Path(__file__).resolve().parents[1]
+    cmd = [sys.executable, "-c", code]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, check=False)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def test_the_launcher_process_does_not_import_the_engine() -> None:
     """Hydra's main process (configuration, validation, launching) needs no Mesa, SciPy or xarray.
 
@@ -190,11 +199,7 @@ def test_the_launcher_process_does_not_import_the_engine() -> None:
         "print(sorted(m for m in ('mesa', 'scipy', 'xarray', 'simulation.model') "
         "if m in sys.modules))"
     )
-    root = Path(__file__).resolve().parents[1]
-    cmd = [sys.executable, "-c", code]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, check=False)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert _fresh_python(code) == "[]"
 
 
 def test_the_package_imports_its_names_when_first_used() -> None:
@@ -212,8 +217,4 @@ def test_the_package_imports_its_names_when_first_used() -> None:
         "except AttributeError as err:\n"
         "    print(err)\n"
     )
-    root = Path(__file__).resolve().parents[1]
-    cmd = [sys.executable, "-c", code]
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=root, check=False)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "module 'simulation' has no attribute 'nothing'"
+    assert _fresh_python(code) == "module 'simulation' has no attribute 'nothing'"
