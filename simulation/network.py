@@ -97,7 +97,6 @@ class ContributorNeighbours:
         self.rows = np.zeros(0, dtype=np.intp)  #: the contributors (unique rows, as given)
         self._mark = np.zeros(n, dtype=bool)  # scratch: all false between calls
         self._count = np.zeros(n, dtype=np.int32)  # contributor neighbours of each household
-        self._near = np.zeros(n, dtype=bool)  # households with at least one
 
     def update(self, rows: NDArray[np.intp]) -> None:
         """Make the households ``rows`` (unique; any order) the contributors."""
@@ -112,10 +111,9 @@ class ContributorNeighbours:
             if changed.size:
                 near, count = _neighbour_counts(self.adj, changed)
                 self._count[near] += sign * count.astype(np.int32)
-                self._near[near] = self._count[near] > 0
         self.rows = rows
 
     def near(self, cap: int) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
         """Households with contributor neighbours, in order, and their counts capped at ``cap``."""
-        near = np.flatnonzero(self._near)
+        near = np.flatnonzero(self._count > 0)  # a mask first: faster than on the integers
         return near, np.minimum(self._count[near], cap).astype(np.float64)
