@@ -43,12 +43,12 @@ class Places:
         self.poverty_line, self.extreme_line = (_fixed(x) for x in self.lines(world, 0.0))
         # households by village: the rows of village v are _by_village[_first[v]:_first[v + 1]]
         self._by_village = np.argsort(hh.village, kind="stable").astype(np.int32)
-        villages = int(hh.village.max(initial=-1)) + 1
+        villages = int(np.max(hh.village, initial=-1)) + 1
         self._first = np.searchsorted(hh.village[self._by_village], np.arange(villages + 1))
 
     def residents(self, villages: NDArray[np.bool_]) -> NDArray[np.intp]:
         """Rows of the households living in the villages marked in ``villages``."""
-        hit = np.flatnonzero(villages)
+        hit: list[int] = np.flatnonzero(villages).tolist()
         parts = [self._by_village[self._first[v] : self._first[v + 1]] for v in hit]
         return np.concatenate(parts).astype(np.intp) if parts else np.zeros(0, dtype=np.intp)
 

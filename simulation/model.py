@@ -77,7 +77,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.month = 0
         world = params.world
         self.households = synthetic_population(world, self.streams.generator("population"))
-        self.n_villages = int(self.households.village.max()) + 1
+        self.n_villages = int(np.max(self.households.village)) + 1
         self._mortality = monthly_mortality(world.demography)
         self._rice_left = 0
         self._places = Places(world, self.households)

@@ -87,9 +87,9 @@ class PolicyRecorder:
 
     def _derived(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
         b, months = self._buf, model.params.run.months
-        grads = b["graduations"].sum(axis=1).cumsum()
-        sustained = b["sustained_graduations"].cumsum()
-        spent = b["spending"].sum(axis=1).cumsum() + b["monitoring_cost"].cumsum()
+        grads = np.cumsum(b["graduations"].sum(axis=1))
+        sustained = np.cumsum(b["sustained_graduations"])
+        spent = np.cumsum(b["spending"].sum(axis=1)) + np.cumsum(b["monitoring_cost"])
         spent += _overhead_by_month(rt, months) * model.weight
         with np.errstate(divide="ignore", invalid="ignore"):
             per_grad = np.where(grads > 0, spent / grads, np.nan)
@@ -168,7 +168,7 @@ def _overhead_by_month(rt: PolicyRuntime, months: int) -> NDArray[np.float64]:
     for p in rt.programmes:
         for year in p.ledger.years:
             out[year.year * 12] += year.overhead
-    return out.cumsum()
+    return np.cumsum(out)
 
 
 def _relapse_within(

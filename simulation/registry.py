@@ -54,7 +54,7 @@ class Registry:
         """Record new proxy scores and deciles on list ``which`` from standard-normal ``noise``."""
         sigma = self.rules.noise if which == "shared" else self.rules.own_noise
         score = np.log(np.maximum(consumption_pc, 1.0)) + sigma * noise
-        order = order_nonnegative(score - score.min())  # the same order, a faster sort
+        order = order_nonnegative(score - np.min(score))  # the same order, a faster sort
         self.decile[which] = weighted_deciles(score, persons, order)
         self.score[which] = score.astype(np.float32)  # ranks need no more (saves memory)
         n = score.shape[0]
@@ -72,7 +72,7 @@ def first_served(idx: NDArray[np.intp], score: NDArray[np.float32], k: int) -> N
     word (the score's bits made order-preserving, then 32 bits of index) so that one vectorised
     integer sort or partition does the work.
     """
-    if idx.size and int(idx.max()) >= 2**32:
+    if idx.size and int(np.max(idx)) >= 2**32:
         raise ValueError("first_served packs household indices in 32 bits")
     bits = (score + np.float32(0.0)).view(np.uint32)  # -0.0 becomes +0.0
     negative = bits >= np.uint32(2**31)
