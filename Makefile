@@ -32,7 +32,7 @@ install: $(STAMP)
 # Python and platform (a package may be pinned per Python); commit requirements/lock.txt.
 lock: $(STAMP)
 	$(PY) -m pip install --quiet 'uv>=0.5'
-	$(VENV)/bin/uv pip compile pyproject.toml requirements/tools.in --extra dev --universal \
+	$(VENV)/bin/uv pip compile pyproject.toml requirements/tools.in --all-extras --universal \
 	  --upgrade --python-version 3.11 --custom-compile-command 'make lock' --quiet -o requirements/lock.txt
 
 # The default 2025 comparison: 5 scenarios x 5 replicates, 20,000 households, 60 months;
