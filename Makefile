@@ -10,7 +10,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 # One stamp per interpreter and install mode: changing either rebuilds the environment.
 STAMP := $(VENV)/.installed-py$(PYVER)-$(if $(filter none,$(LOCK)),latest,locked)
 
-.PHONY: install run counterfactual test lint format bench lock clean
+.PHONY: install run counterfactual test lint format bench lock golden clean
 
 $(STAMP): pyproject.toml $(filter-out none,$(LOCK))
 	@test -n "$(PYVER)" || { echo "PYTHON=$(PYTHON) does not run; choose an interpreter with PYTHON=python3.12 or a path" >&2; exit 1; }
@@ -57,6 +57,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Rewrite the golden datasets of tests/test_golden.py (only when results are meant to change).
+golden: $(STAMP)
+	$(PY) -m tests.golden
 
 test: lint
 	$(PY) -m pytest
