@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import simulation.agencies as agencies
 import simulation.composition as composition
 import simulation.model as model
 import simulation.outcomes as outcomes
+import simulation.policy.collaboration as collaboration
+import simulation.policy.runtime as runtime
 import simulation.recorder as recorder
 from benchmarks.bench import _params
 
@@ -29,8 +30,8 @@ PHASES: list[tuple[Any, str, str]] = [
     (model, "demography_step", "demography"),
     (composition.Composition, "update", "member counts"),
     (model.GraduationModel, "_agencies_act", "agencies"),
-    (agencies.PolicyRuntime, "_graduation", "  graduation"),
-    (agencies.PolicyRuntime, "_contributors", "  contributors"),
+    (runtime.PolicyRuntime, "_graduation", "  graduation"),
+    (collaboration.Collaboration, "contribute", "  contributors"),
     (model, "shocks_step", "shocks"),
     (model.GraduationModel, "_household_rules", "household rules, in blocks"),
     (model, "income_step", "  income"),

@@ -26,7 +26,6 @@ import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.agencies import PolicyRuntime
 from simulation.composition import Composition
 from simulation.environment import MonthEnvironment, Places
 from simulation.households import Household, create_household_agents
@@ -38,6 +37,7 @@ from simulation.mechanisms.poverty import poverty_step
 from simulation.mechanisms.shocks import next_rice_episode, shocks_step
 from simulation.outcomes import PolicyRecorder
 from simulation.params import Params
+from simulation.policy.runtime import PolicyRuntime
 from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
 from simulation.streams import LazyUniforms, Streams

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.graduation import GRADUATION_TYPES
 from simulation.metrics import kaplan_meier
+from simulation.policy.graduation import GRADUATION_TYPES
 from simulation.recorder import monthly_variables
 
 if TYPE_CHECKING:
-    from simulation.agencies import PolicyRuntime
     from simulation.model import GraduationModel
+    from simulation.policy.runtime import PolicyRuntime
 
 __all__ = ["POLICY_VARIABLES", "PolicyRecorder"]
 

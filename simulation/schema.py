@@ -113,6 +113,14 @@ class Schema:
     def validate(self) -> None:
         """Cross-field checks; subclasses override and raise :class:`ParameterError`."""
 
+    @classmethod
+    def hints_for(cls, data: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """Return the field types to build ``data`` with (a subclass may pick them by value).
+
+        ``path`` is the record's dotted name, for error messages.
+        """
+        return _hints(cls)
+
     def require_interval(self, field_name: str) -> None:
         """Check that field ``field_name`` is a non-empty interval ``[min, max]``, min < max."""
         ends = getattr(self, field_name)
@@ -201,7 +209,6 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, path: str = "") -> T:
     if not isinstance(data, Mapping):
         raise ParameterError(f"{path or cls.__name__} must be a mapping, got {data!r}")
     fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-    hints = _hints(cls)
     prefix = f"{path}." if path else ""
     unknown = sorted((str(k) for k in set(data) - set(fields)), key=str)
     if unknown:
@@ -209,6 +216,7 @@ def from_dict(cls: type[T], data: Mapping[str, Any], *, path: str = "") -> T:
             f"unknown key {prefix}{unknown[0]}; allowed keys of {path or cls.__name__}: "
             f"{', '.join(fields)}"
         )
+    hints = cls.hints_for(data, path or cls.__name__)
     missing = [k for k in fields if k not in data and _optional(hints[k]) is None]
     if missing:
         raise ParameterError(f"missing key {prefix}{missing[0]}")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from simulation.graduation import ALLOWED, GRADUATION_TYPES, STATES, GraduationTracker
+from simulation.policy.graduation import ALLOWED, GRADUATION_TYPES, STATES, GraduationTracker
 
 NEVER, ENROLLED, GRADUATED, SUSTAINED, RELAPSED = (
     STATES.index(s) for s in ("never", "enrolled", "graduated", "sustained", "relapsed")
@@ -21,20 +21,6 @@ LEGAL = {
     ("relapsed", "enrolled"),
     ("sustained", "enrolled"),
 }
-
-
-class StubRuntime:
-    """Records the calls ``GraduationTracker.graduate`` makes on the policy runtime."""
-
-    def __init__(self) -> None:
-        self.exits: list[list[int]] = []
-        self.after: list[tuple[list[int], int]] = []
-
-    def exit_bansos(self, idx: NDArray[np.intp]) -> None:
-        self.exits.append(idx.tolist())
-
-    def after_graduation(self, idx: NDArray[np.intp], month: int) -> None:
-        self.after.append((idx.tolist(), month))
 
 
 def ids(*values: int) -> NDArray[np.intp]:
@@ -124,10 +110,9 @@ def test_enrol_refuses_a_graduate_still_in_its_sustain_window() -> None:
     assert tr.status.tolist() == [NEVER, GRADUATED]
 
 
-def test_graduate_opens_spells_and_notifies_runtime() -> None:
+def test_graduate_opens_spells_and_counts() -> None:
     tr = tracker_in([ENROLLED, ENROLLED, NEVER, ENROLLED])
-    rt = StubRuntime()
-    tr.graduate(ids(0, 3), GRADUATION_TYPES.index("welfare"), 7, rt)  # type: ignore[arg-type]
+    tr.graduate(ids(0, 3), GRADUATION_TYPES.index("welfare"), 7)
     assert tr.status.tolist() == [GRADUATED, ENROLLED, NEVER, GRADUATED]
     assert tr.grad_type.tolist() == [GRADUATION_TYPES.index("welfare"), -1, -1, 1]
     assert tr.grad_month.tolist() == [7, -1, -1, 7]
@@ -136,10 +121,8 @@ def test_graduate_opens_spells_and_notifies_runtime() -> None:
     assert tr.spell_start == [7, 7]
     assert tr.spell_end == [-1, -1]
     assert tr.spell_relapsed == [False, False]
-    assert rt.exits == [[0, 3]]
-    assert rt.after == [([0, 3], 7)]
 
-    tr.graduate(ids(1), GRADUATION_TYPES.index("empowerment"), 9, rt)  # type: ignore[arg-type]
+    tr.graduate(ids(1), GRADUATION_TYPES.index("empowerment"), 9)
     assert tr.spell[1] == 2
     assert tr.spell_start == [7, 7, 9]
     assert tr.new["empowerment"] == 1
@@ -147,27 +130,24 @@ def test_graduate_opens_spells_and_notifies_runtime() -> None:
 
 def test_graduate_nobody_is_a_no_op() -> None:
     tr = tracker_in([ENROLLED])
-    rt = StubRuntime()
-    tr.graduate(ids(), 0, 3, rt)  # type: ignore[arg-type]
+    tr.graduate(ids(), 0, 3)
     assert tr.status.tolist() == [ENROLLED]
-    assert tr.spell_start == [] and rt.exits == [] and rt.after == []
+    assert tr.spell_start == []
 
 
 def test_graduate_from_an_illegal_state_raises_before_any_side_effect() -> None:
     tr = tracker_in([ENROLLED, NEVER])
-    rt = StubRuntime()
     with pytest.raises(RuntimeError, match="household 1: never -> graduated"):
-        tr.graduate(ids(0, 1), 0, 3, rt)  # type: ignore[arg-type]
+        tr.graduate(ids(0, 1), 0, 3)
     assert tr.status.tolist() == [ENROLLED, NEVER]
-    assert tr.spell_start == [] and rt.exits == [] and tr.new["natural"] == 0
+    assert tr.spell_start == [] and tr.new["natural"] == 0
 
 
 def _graduated_tracker(months: list[int]) -> GraduationTracker:
     """Households graduated in ``months`` (one each)."""
     tr = tracker_in([ENROLLED] * len(months))
-    rt = StubRuntime()
     for i, m in enumerate(months):
-        tr.graduate(ids(i), GRADUATION_TYPES.index("natural"), m, rt)  # type: ignore[arg-type]
+        tr.graduate(ids(i), GRADUATION_TYPES.index("natural"), m)
     return tr
 
 
@@ -238,10 +218,9 @@ def test_relapse_takes_precedence_over_sustain() -> None:
 
 def test_second_spell_after_relapse_and_reenrolment() -> None:
     tr = _graduated_tracker([2])
-    rt = StubRuntime()
     tr.update_graduates(5, np.array([True]), np.array([False]), sustain=24)
     tr.enrol(ids(0))
-    tr.graduate(ids(0), GRADUATION_TYPES.index("welfare"), 11, rt)  # type: ignore[arg-type]
+    tr.graduate(ids(0), GRADUATION_TYPES.index("welfare"), 11)
     assert tr.spell.tolist() == [1]
     durations, relapsed, start = tr.spells(40)
     assert durations.tolist() == [3, 29]

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulation.ledger import Ledger, YearAccount
+from simulation.policy.ledger import Ledger, YearAccount
 
 REL = 1e-12
 

@@ -9,8 +9,8 @@ import numpy as np
 import xarray as xr
 
 from simulation import GraduationModel, run
-from simulation.agencies import Agency
 from simulation.params import Params
+from simulation.policy.runtime import Agency
 from simulation.recorder import VARIABLES
 from tests.conftest import assert_same_draws, small_params
 

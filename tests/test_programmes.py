@@ -15,14 +15,16 @@ from numpy.typing import NDArray
 
 from scenarios import load_params
 from simulation import GraduationModel
-from simulation.graduation import ALLOWED, ENROLLED, GRADUATED, STATES
 from simulation.households import COMPONENTS
 from simulation.metrics import kaplan_meier
 from simulation.network import village_network
 from simulation.params import Params
 from simulation.policy import Programme
-from simulation.programmes import ProgrammeRuntime, pkh_annual_benefit
-from simulation.registry import first_in_order, first_served, weighted_deciles
+from simulation.policy.graduation import ALLOWED, ENROLLED, GRADUATED, STATES
+from simulation.policy.month import PolicyMonth
+from simulation.policy.programmes.base import ProgrammeRuntime
+from simulation.policy.programmes.pkh import PKHRules, pkh_annual_benefit
+from simulation.policy.registry import first_in_order, first_served, weighted_deciles
 
 SMALL: dict[str, Any] = {
     "world.population.households": 300,
@@ -59,8 +61,8 @@ def counts(**members: int) -> NDArray[np.int16]:
 
 
 def test_pkh_spec_is_the_2025_rule(pkh_spec: Programme) -> None:
-    assert pkh_spec.kind == "pkh" and pkh_spec.pkh is not None
-    rules = pkh_spec.pkh
+    assert pkh_spec.kind == "pkh" and isinstance(pkh_spec.rules, PKHRules)
+    rules = pkh_spec.rules
     benefit = dict(zip(COMPONENTS, rules.component_benefits, strict=True))
     assert benefit["primary"] == 900_000
     assert benefit["early_childhood"] == 3_000_000
@@ -68,13 +70,13 @@ def test_pkh_spec_is_the_2025_rule(pkh_spec: Programme) -> None:
 
 
 def test_pkh_two_primary_children_get_1_8_million(pkh_spec: Programme) -> None:
-    assert pkh_annual_benefit(counts(primary=2), pkh_spec).tolist() == [1_800_000.0]
+    assert pkh_annual_benefit(counts(primary=2), pkh_spec.rules).tolist() == [1_800_000.0]
 
 
 def test_pkh_member_cap_counts_the_four_highest_value_members(pkh_spec: Programme) -> None:
     family = counts(early_childhood=2, primary=2, elderly=1, senior=1)
     # 2 x early childhood 3.0 M + elderly 2.4 M + senior 2.0 M; the primary children drop out
-    assert pkh_annual_benefit(family, pkh_spec).tolist() == [10_400_000.0]
+    assert pkh_annual_benefit(family, pkh_spec.rules).tolist() == [10_400_000.0]
 
 
 def test_pkh_component_caps(pkh_spec: Programme) -> None:
@@ -89,18 +91,19 @@ def test_pkh_component_caps(pkh_spec: Programme) -> None:
         ]
     )
     expected = [6.0e6, 6.9e6, 2.4e6, 2.4e6 + 2.4e6 + 1.5e6, 0.0, 3.6e6]
-    assert pkh_annual_benefit(table, pkh_spec) == pytest.approx(expected, rel=1e-12)
+    assert pkh_annual_benefit(table, pkh_spec.rules) == pytest.approx(expected, rel=1e-12)
 
 
 def _brute_force_pkh(row: NDArray[np.int16], spec: Programme) -> float:
     """Expand members, keep per-component caps, sum the ``member_cap`` largest benefits."""
-    assert spec.pkh is not None
+    rules = spec.rules
+    assert isinstance(rules, PKHRules)
     members: list[float] = []
     for count, cap, benefit in zip(
-        row, spec.pkh.component_caps, spec.pkh.component_benefits, strict=True
+        row, rules.component_caps, rules.component_benefits, strict=True
     ):
         members += [benefit] * min(int(count), cap)
-    return float(sum(sorted(members, reverse=True)[: spec.pkh.member_cap]))
+    return float(sum(sorted(members, reverse=True)[: rules.member_cap]))
 
 
 @settings(max_examples=100, deadline=None)
@@ -114,7 +117,7 @@ def _brute_force_pkh(row: NDArray[np.int16], spec: Programme) -> float:
 def test_pkh_benefit_matches_brute_force(pkh_spec: Programme, table: list[list[int]]) -> None:
     arr = np.array(table, dtype=np.int16)
     expected = [_brute_force_pkh(row, pkh_spec) for row in arr]
-    assert pkh_annual_benefit(arr, pkh_spec) == pytest.approx(expected, rel=1e-12)
+    assert pkh_annual_benefit(arr, pkh_spec.rules) == pytest.approx(expected, rel=1e-12)
 
 
 # -- (b) PKH payments in a run --------------------------------------------------------------
@@ -185,7 +188,8 @@ def test_pkh_enrolment_leaves_enough_budget_for_the_years_payments() -> None:
     model.step()  # February: the budget, not the capacity, limits enrolment
     assert pkh.enrolled.any() and pkh.waiting > 0
     assert pkh.ledger.remaining == pytest.approx(pkh.ledger.current.allocated)  # nothing paid
-    due_this_year = 4 * float(np.sum(pkh.due(2, np.flatnonzero(pkh.enrolled))))
+    march = model.runtime.month_context(2)
+    due_this_year = 4 * float(np.sum(pkh.due(march, np.flatnonzero(pkh.enrolled))))
     assert due_this_year <= pkh.ledger.remaining
 
 
@@ -288,20 +292,19 @@ def test_budget_rationing_enrols_the_poorest_first() -> None:
     rt = model.runtime
     assert rt is not None
     sembako = programme(model, "Sembako")
-    assert sembako.spec.cash is not None
-    year_cost = 12 * sembako.spec.cash.benefit
+    year_cost = 12 * sembako.rules.benefit
     # sample budget for 5.5 households for the year: 5 can be enrolled in month 0
     sembako.ledger.budgets = (5.5 * year_cost * model.weight,)
     model.step()
     enrolled = np.flatnonzero(sembako.enrolled)
-    eligible = rt.deciles(sembako) <= sembako.spec.max_decile
+    eligible = rt.targeting.deciles(sembako) <= sembako.spec.max_decile
     waiting = np.flatnonzero(eligible & ~sembako.enrolled)
     assert enrolled.size == 5
     assert eligible[enrolled].all()
     assert waiting.size > 0 and sembako.waiting == waiting.size
-    score = rt.scores(sembako)
+    score = rt.targeting.scores(sembako)
     assert score[enrolled].max() < score[waiting].min()
-    assert sembako.paid == pytest.approx(5 * sembako.spec.cash.benefit)
+    assert sembako.paid == pytest.approx(5 * sembako.rules.benefit)
 
 
 # -- (f) graduation states in a run -----------------------------------------------------------
@@ -353,15 +356,17 @@ def test_serving_order_equals_priority_then_score_then_index() -> None:
     for _ in range(25):  # graduates are referred and relapse: priority households appear
         model.step()
         month = model.month
+        ctx = rt.month_context(month)
         for p in rt.programmes:
-            ok = p.eligible(month)
+            ok = p.eligible(ctx)
             cand = np.flatnonzero(ok)
-            score = rt.scores(p)[cand].astype(np.float64)
-            priority = rt.priority(p, month)[cand]
+            score = rt.targeting.scores(p)[cand].astype(np.float64)
+            priority = rt.targeting.priority(p, month)[cand]
             with_priority += int(priority.any())
             expected = cand[np.lexsort((cand, score, ~priority))]
             for k in {1, 7, cand.size // 3, cand.size}:
-                np.testing.assert_array_equal(p._leading(ok, k, month), expected[:k])
+                leading = rt.targeting.leading(p, ok, k, month)
+                np.testing.assert_array_equal(leading, expected[:k])
     assert with_priority > 10
 
 
@@ -373,15 +378,16 @@ def test_money_bound_never_cuts_an_affordable_household(monkeypatch: pytest.Monk
     for _ in range(13):
         model.step()
         month = model.month
+        ctx = rt.month_context(month)
         for p in rt.programmes:
-            ok = p.eligible(month)
-            money = p._costs(month, np.flatnonzero(p.enrolled))
-            everyone = p._leading(ok, int(np.count_nonzero(ok)), month)
-            affordable = p._affordable(everyone, month, money).size
-            assert affordable <= p._money_bound(ok, month, money)
+            ok = p.eligible(ctx)
+            money = p._costs(ctx, np.flatnonzero(p.enrolled))
+            everyone = rt.targeting.leading(p, ok, int(np.count_nonzero(ok)), month)
+            affordable = p._affordable(ctx, everyone, money).size
+            assert affordable <= p._money_bound(ctx, ok, money)
             with monkeypatch.context() as m:  # the bound without a known cheapest household
-                m.setattr(type(p), "cheapest", lambda self, month: None)
-                assert affordable <= p._money_bound(ok, month, money)
+                m.setattr(type(p), "cheapest", lambda self, ctx: None)
+                assert affordable <= p._money_bound(ctx, ok, money)
 
 
 def test_status_history_has_only_legal_transitions() -> None:
@@ -505,12 +511,12 @@ def test_members_kept_through_the_month_are_the_enrolled(monkeypatch: pytest.Mon
     pay, seen = ProgrammeRuntime.pay, []
 
     def checked(
-        self: ProgrammeRuntime, month: int, members: NDArray[np.intp] | None = None
+        self: ProgrammeRuntime, ctx: PolicyMonth, members: NDArray[np.intp] | None = None
     ) -> None:
         assert members is not None
         np.testing.assert_array_equal(members, np.flatnonzero(self.enrolled))
         seen.append(members.size)
-        pay(self, month, members)
+        pay(self, ctx, members)
 
     monkeypatch.setattr(ProgrammeRuntime, "pay", checked)
     model = GraduationModel(baseline(**{"run.months": 14}))
@@ -526,19 +532,19 @@ def test_bansos_status_filter_kept_through_the_month_changes_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The graduation-status filter computed once a month gives the run of one computed anew."""
-    from simulation.agencies import PolicyRuntime
+    from simulation.policy.targeting import Targeting
     from simulation.runner import run_replicate
 
     params = load_params("full_synergy", {"world.population.households": 2000, "run.months": 30,
                                           "run.burn_in_months": 6})  # fmt: skip
     kept = run_replicate(params, 0)
-    fresh = PolicyRuntime._bansos_status_ok
+    fresh = Targeting._bansos_status_ok
 
-    def anew(self: PolicyRuntime) -> NDArray[np.bool_]:
+    def anew(self: Targeting) -> NDArray[np.bool_]:
         self._status_ok = None
         return fresh(self)
 
-    monkeypatch.setattr(PolicyRuntime, "_bansos_status_ok", anew)
+    monkeypatch.setattr(Targeting, "_bansos_status_ok", anew)
     again = run_replicate(params, 0)
     xr.testing.assert_identical(kept, again)
     assert float(again.relapses.sum()) > 0

@@ -8,13 +8,15 @@ stale. The shared registry is refreshed more often and measured better than agen
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.metrics import order_nonnegative, weighted_deciles
-from simulation.policy import RegistryRules
+
+if TYPE_CHECKING:
+    from simulation.policy.schema import RegistryRules
 
 __all__ = ["Registry", "first_in_order", "first_served", "weighted_deciles"]
 

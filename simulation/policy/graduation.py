@@ -26,19 +26,15 @@ next refreshed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from simulation.agencies import PolicyRuntime
-
-__all__ = ["ALLOWED", "GRADUATION_TYPES", "STATES", "GraduationTracker"]
+__all__ = ["ALLOWED", "GRADUATION_TYPES", "STATES", "GraduationTracker", "passes_in_a_row"]
 
 STATES = ("never", "enrolled", "graduated", "sustained", "relapsed")
 NEVER, ENROLLED, GRADUATED, SUSTAINED, RELAPSED = range(5)
 GRADUATION_TYPES = ("natural", "welfare", "empowerment")
+NATURAL, WELFARE, EMPOWERMENT = range(3)
 
 #: ALLOWED[old, new] is True for a legal transition.
 ALLOWED = np.zeros((5, 5), dtype=bool)
@@ -91,8 +87,8 @@ class GraduationTracker:
         self.welfare_streak[fresh] = 0
         self.empower_streak[fresh] = 0
 
-    def graduate(self, idx: NDArray[np.intp], kind: int, month: int, rt: PolicyRuntime) -> None:
-        """Graduate households ``idx`` by route ``kind``: leave bansos, open a spell, refer."""
+    def graduate(self, idx: NDArray[np.intp], kind: int, month: int) -> None:
+        """Graduate households ``idx`` by route ``kind`` (an index of GRADUATION_TYPES)."""
         if idx.size == 0:
             return
         self.move(idx, GRADUATED)
@@ -100,8 +96,6 @@ class GraduationTracker:
         self.grad_month[idx] = month
         self.new[GRADUATION_TYPES[kind]] += int(idx.size)
         self.spell[idx] = self._open_spells(idx.size, month)
-        rt.exit_bansos(idx)
-        rt.after_graduation(idx, month)
 
     def update_graduates(
         self, month: int, poor: NDArray[np.bool_], low: NDArray[np.bool_], sustain: int
@@ -168,3 +162,16 @@ class GraduationTracker:
         end = self._end[:n].astype(np.int64)
         end = np.where(end < 0, end_month, end)
         return end - start, self._relapsed[:n].copy(), start
+
+
+def passes_in_a_row(
+    streak: NDArray[np.int16], passing: NDArray[np.bool_], needed: int
+) -> NDArray[np.bool_]:
+    """Count a test passed once more in ``streak`` (reset where it fails); True at ``needed``.
+
+    ``streak`` is updated in place.
+    """
+    streak += 1
+    streak *= passing  # reset to 0 unless passing
+    out: NDArray[np.bool_] = streak >= needed
+    return out

@@ -1,0 +1,10 @@
+"""Village cash-for-work (Padat Karya Tunai Desa): a wage for a fixed term of village work."""
+
+from __future__ import annotations
+
+from simulation.policy.programmes.base import Kind
+from simulation.policy.programmes.cash import Cash, CashRules
+
+__all__ = ["KIND"]
+
+KIND = Kind("cash_for_work", CashRules, Cash, function="income_support")

@@ -1,0 +1,109 @@
+"""Ultra-micro credit (UMi): a loan invested in assets, repaid as an annuity, or defaulted.
+
+The loan is invested in productive assets and repaid as an annuity
+``pay = L * r / (1 - (1 + r)**-T)`` from savings; a household that cannot pay adds interest to
+its debt, and after ``default_after`` missed payments in a row defaults (debt written off, a
+share ``loss_cost_share`` of it charged to the budget while money is left).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.policy.programmes.base import B1, Kind, ProgrammeRules, ProgrammeRuntime
+from simulation.schema import spec
+
+if TYPE_CHECKING:
+    from simulation.policy.month import PolicyMonth
+    from simulation.policy.schema import Programme
+
+__all__ = ["KIND", "Credit", "CreditRules"]
+
+
+@dataclass(frozen=True)
+class CreditRules(ProgrammeRules):
+    """Ultra-micro credit (UMi): a loan invested in assets, repaid as an annuity, or defaulted."""
+
+    loan: float = spec("Rp", "loan size", gt=0)
+    interest: float = spec("1/month", "monthly interest rate", ge=0, le=0.2)
+    term_months: int = spec("months", "repayment term", ge=1, le=120)
+    default_after: int = spec("months", "missed payments in a row before default", ge=1, le=24)
+    loss_cost_share: float = spec(
+        "1", "share of a defaulted balance the budget bears (guarantee)", ge=0, le=1
+    )
+
+
+class Credit(ProgrammeRuntime):
+    """Ultra-micro loans to households with a worker and no outstanding debt."""
+
+    rules: CreditRules
+
+    def __init__(self, spec: Programme, kind: Kind, n: int, weight: float) -> None:
+        super().__init__(spec, kind, n, weight)
+        self.missed = np.zeros(n, dtype=np.int16)
+        self.defaulted = np.zeros(n, dtype=bool)
+        self.repaid = 0.0  # Rp repaid this month (sample)
+        self.defaults = 0  # households defaulting this month
+
+    @property
+    def instalment(self) -> float:
+        """Monthly annuity payment (Rp)."""
+        c = self.rules
+        if c.interest == 0:
+            return c.loan / c.term_months
+        return c.loan * c.interest / (1.0 - (1.0 + c.interest) ** -c.term_months)
+
+    def eligible_extra(self, ctx: PolicyMonth) -> B1:
+        return ctx.has_worker() & (ctx.households.debt <= 0) & ~self.defaulted
+
+    def one_off_cost(self) -> float:
+        return self.rules.loan
+
+    def monthly_cost(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> float:
+        return 0.0
+
+    def on_enrol(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> None:
+        hh = ctx.households
+        hh.assets[idx] += self.rules.loan
+        hh.debt[idx] += self.rules.loan
+        self.missed[idx] = 0
+
+    def before(self, ctx: PolicyMonth, members: NDArray[np.intp]) -> None:
+        """Collect instalments from savings and settle defaults."""
+        self.repaid, self.defaults = 0.0, 0
+        owing = members[self.since[members] < ctx.month]
+        if owing.size == 0:
+            return
+        c, hh = self.rules, ctx.households
+        debt = hh.debt[owing] * (1.0 + c.interest)
+        pay = np.minimum(self.instalment, debt)
+        can = hh.savings[owing] >= pay
+        paying = owing[can]
+        hh.savings[paying] -= pay[can]
+        debt[can] -= pay[can]
+        self.repaid = float(pay[can].sum())
+        self.missed[paying] = 0
+        self.missed[owing[~can]] += 1
+        default = self.missed[owing] >= c.default_after
+        if default.any():
+            loss = min(float(debt[default].sum()) * c.loss_cost_share, self.ledger.remaining)
+            self.ledger.spend(loss)
+            self.paid += loss
+            debt[default] = 0.0
+            self.defaulted[owing[default]] = True
+            self.defaults = int(default.sum())
+        hh.debt[owing] = np.maximum(debt, 0.0)
+
+    def completes(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> B1:
+        done: B1 = (ctx.households.debt[idx] <= 1e-6) | self.defaulted[idx]
+        return done
+
+    def due(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> float:
+        return 0.0
+
+
+KIND = Kind("credit", CreditRules, Credit, function="empowerment")

@@ -1,0 +1,256 @@
+"""Agencies as Mesa agents, and the policy runtime that runs one month of policy.
+
+Each recorded month (the burn-in is the counterfactual world), :meth:`PolicyRuntime.act`:
+
+1. opens the budget year in January (coordination overhead taken off the top);
+2. refreshes the shared registry and the agencies' own lists when due;
+3. graduation: graduates relapse or sustain; enrolled families graduate by the empowerment,
+   welfare and natural routes and leave bansos; monitoring and referral start;
+4. every agency, in the order of the scenario, runs its programmes (settle, complete, enrol,
+   pay);
+5. monitoring is paid;
+6. contributors (graduates with a working enterprise) mentor and hire their neighbours.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from numpy.typing import NDArray
+
+from simulation.mechanisms.income import total_income
+from simulation.metrics import weighted_deciles
+from simulation.policy.collaboration import Collaboration
+from simulation.policy.graduation import (
+    EMPOWERMENT,
+    ENROLLED,
+    NATURAL,
+    WELFARE,
+    GraduationTracker,
+    passes_in_a_row,
+)
+from simulation.policy.month import PolicyMonth
+from simulation.policy.programmes import KINDS, ProgrammeRuntime
+from simulation.policy.programmes.pkh import PKH
+from simulation.policy.registry import Registry
+from simulation.policy.schema import Agency as AgencySpec
+from simulation.policy.targeting import Targeting
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+
+    from simulation.model import GraduationModel
+    from simulation.network import ContributorNeighbours
+
+__all__ = ["Agency", "PolicyRuntime"]
+
+
+class Agency(mesa.Agent):  # type: ignore[misc]
+    """A government agency: runs its programmes each month with its registry list."""
+
+    def __init__(self, model: GraduationModel, spec: AgencySpec) -> None:
+        super().__init__(model)
+        self.spec = spec
+        self.name = spec.name
+        self.programmes: list[ProgrammeRuntime] = []
+
+    def step(self) -> None:
+        """Run every programme of the agency in the current month."""
+        ctx = self.model.runtime.ctx
+        for p in self.programmes:
+            p.act(ctx)
+
+    def __repr__(self) -> str:
+        return f"Agency({self.name!r}, programmes={[p.spec.name for p in self.programmes]})"
+
+
+class PolicyRuntime:
+    """Registry, programmes, agencies, graduation and collaboration of one model."""
+
+    def __init__(self, model: GraduationModel) -> None:
+        self.model = model
+        self.policy = policy = model.params.policy
+        self.n, self.weight = model.households.n, model.weight
+        self.registry = Registry(self.n, policy.registry)
+        self.tracker = GraduationTracker(self.n)
+        self.agencies = [Agency(model, spec) for spec in policy.agencies]
+        by_name = {a.name: a for a in self.agencies}
+        self.programmes: list[ProgrammeRuntime] = []
+        lists: dict[ProgrammeRuntime, str] = {}
+        for spec in policy.programmes:
+            kind = KINDS[spec.kind]
+            runtime = kind.runtime(spec, kind, self.n, self.weight)
+            agency = by_name[spec.agency]
+            agency.programmes.append(runtime)
+            self.programmes.append(runtime)
+            own = agency.spec.registry == "own" or not policy.collaboration.shared_registry
+            lists[runtime] = "own" if own else "shared"
+        self.bansos = [p for p in self.programmes if p.kind.bansos]
+        # registry lists anyone targets with (the graduation rule reads the shared one if no
+        # bansos programme exists); only these are refreshed
+        self._lists_used = sorted(set(lists.values()) | {"shared"})
+        self.targeting = Targeting(
+            self.registry, lists, self.programmes, self.tracker, policy.collaboration
+        )
+        self.collaboration = Collaboration(
+            policy.collaboration,
+            policy.graduation.sustain_months,
+            self.tracker,
+            model.households.village,
+            model.streams.generator("network"),
+        )
+        self._draws: dict[str, NDArray[np.float64]] = {}
+        self.ctx: PolicyMonth | None = None
+
+    # -- views used by the recorder and tests ----------------------------------------------
+    @property
+    def contributors(self) -> ContributorNeighbours:
+        """Graduates with a working enterprise, and their neighbours (see :mod:`.network`)."""
+        return self.collaboration.contributors
+
+    @property
+    def adj(self) -> sp.csr_array:
+        """The village network."""
+        return self.collaboration.adj
+
+    @property
+    def monitoring_paid(self) -> float:
+        """Monitoring paid this month (sample Rp)."""
+        return self.collaboration.monitoring_paid
+
+    def is_kpm(self) -> NDArray[np.bool_]:
+        """Households receiving bansos now."""
+        out = np.zeros(self.n, dtype=bool)
+        for p in self.bansos:
+            out |= p.enrolled
+        return out
+
+    def complementary(self, idx: NDArray[np.intp]) -> NDArray[np.float64]:
+        """Count the complementary programmes (training, credit) households ``idx`` have had."""
+        k = np.zeros(idx.size)
+        for p in self.programmes:
+            if p.spec.kind in ("training", "credit"):
+                k += p.ever[idx]
+        return k
+
+    def _draw(self, decision: str) -> NDArray[np.float64]:
+        """Full-population uniforms of ``decision`` this month (made once, when first asked)."""
+        if decision not in self._draws:
+            gen = self.model.streams.generator(decision, self.model.month)
+            self._draws[decision] = gen.random(self.n)
+        return self._draws[decision]
+
+    def month_context(self, month: int) -> PolicyMonth:
+        """Build the context of ``month`` (the model's environment must be prepared)."""
+        model = self.model
+        assert model.env is not None
+        return PolicyMonth(
+            month=month,
+            households=model.households,
+            env=model.env,
+            composition=model.composition,
+            world=model.params.world,
+            collaboration=self.policy.collaboration,
+            targeting=self.targeting,
+            tracker=self.tracker,
+            draws=self._draw,
+            complementary=self.complementary,
+            kpm=self.is_kpm,
+        )
+
+    # -- the month -------------------------------------------------------------------------
+    def act(self, month: int) -> None:
+        """Run all policy for ``month`` (see the module docstring for the order)."""
+        self._draws = {}  # last month's draws are not needed any more
+        self.ctx = ctx = self.month_context(month)
+        self._open_budget_year(month)
+        self._refresh_registry(month)
+        self._graduation(ctx)
+        self.targeting.new_month()  # graduation changed statuses
+        for agency in self.agencies:
+            agency.step()
+        self.collaboration.pay_monitoring(ctx, self.bansos[0].ledger if self.bansos else None)
+        self.collaboration.contribute(ctx)
+
+    def _open_budget_year(self, month: int) -> None:
+        if month % 12 == 0:
+            for p in self.programmes:
+                p.ledger.open_year(month // 12, self.policy.collaboration.overhead)
+
+    def _refresh_registry(self, month: int) -> None:
+        due = [w for w in self._lists_used if self.registry.due(w, month)]
+        if not due:
+            return
+        # the shared list's errors first, then the own lists': the same numbers in every
+        # scenario; the own lists' are drawn only when one of them is due
+        gen = self.model.streams.generator("registry", month)
+        noise = {"shared": gen.standard_normal(self.n)}
+        if "own" in due:
+            noise["own"] = gen.standard_normal(self.n)
+        hh = self.model.households
+        persons = hh.size.astype(np.float64)
+        for which in due:
+            self.registry.refresh(which, month, hh.consumption_pc, persons, noise[which])
+
+    def kemensos_deciles(self) -> NDArray[np.int8]:
+        """Registry deciles used by the graduation rule (those of the first bansos programme)."""
+        if self.bansos:
+            return self.targeting.deciles(self.bansos[0])
+        return self.registry.decile["shared"]
+
+    def _graduation(self, ctx: PolicyMonth) -> None:
+        """Relapse and sustain graduates, then graduate by each route in turn (section 13)."""
+        tr, g, hh, month = self.tracker, self.policy.graduation, ctx.households, ctx.month
+        tr.reset_counts()
+        true_decile = self.model.true_decile
+        if true_decile is None:  # month 0: nothing recorded yet
+            true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
+        tr.update_graduates(month, hh.poor, true_decile <= g.threshold_decile, g.sustain_months)
+        kpm = self.is_kpm() & (tr.status == ENROLLED)
+        watch = kpm & tr.had_package
+        ready = passes_in_a_row(tr.empower_streak, self._earning(ctx, watch), g.empowerment_months)
+        self._graduate(ctx, np.flatnonzero(watch & ready), EMPOWERMENT)
+        if month == 0 or month % g.assessment_months:
+            return
+        decile = self.kemensos_deciles()
+        kpm = self.is_kpm() & (tr.status == ENROLLED)
+        if g.welfare_rule == "decile":
+            passing = kpm & (decile > g.threshold_decile)
+        elif g.welfare_rule == "poverty_multiple":
+            passing = kpm & (hh.consumption_pc > g.poverty_multiple * hh.poverty_line)
+        else:  # "minimum_wage"
+            passing = self._earning(ctx, kpm)
+        ready = passes_in_a_row(tr.welfare_streak, passing, g.consecutive)
+        self._graduate(ctx, np.flatnonzero(kpm & ready), WELFARE)
+        self._graduate(ctx, self._natural_exits(ctx), NATURAL)
+        near = self.is_kpm() & (decile == g.threshold_decile) & (tr.referred_due < 0)
+        self.collaboration.refer(ctx, np.flatnonzero(near))
+
+    def _graduate(self, ctx: PolicyMonth, idx: NDArray[np.intp], route: int) -> None:
+        """Graduate ``idx`` by ``route``: they leave every bansos programme, then the levers."""
+        if idx.size == 0:
+            return
+        self.tracker.graduate(idx, route, ctx.month)
+        for p in self.bansos:
+            p.leave(idx[p.enrolled[idx]])
+        self.collaboration.after_graduation(ctx, idx)
+
+    def _earning(self, ctx: PolicyMonth, among: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Households of ``among`` whose income last month reached the minimum wage."""
+        idx = np.flatnonzero(among)
+        income = total_income(ctx.households, idx)  # no transfers paid yet this month
+        out = np.zeros(self.n, dtype=bool)
+        out[idx[income >= ctx.env.minimum_wage[idx]]] = True
+        return out
+
+    def _natural_exits(self, ctx: PolicyMonth) -> NDArray[np.intp]:
+        """PKH families with no eligible member leave PKH; those left with no bansos graduate."""
+        tr = self.tracker
+        for p in self.bansos:
+            if isinstance(p, PKH):
+                gone = np.flatnonzero(p.enrolled & (p.annual(ctx) <= 0))
+                p.leave(gone)
+                tr.natural_pkh_exits += int(gone.size)
+        return np.flatnonzero((tr.status == ENROLLED) & ~self.is_kpm())

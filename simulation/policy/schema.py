@@ -1,0 +1,140 @@
+"""Parameter schemas of policy: agencies, programmes, the registry, graduation, collaboration.
+
+Programmes are data: each has a ``kind``, an owning agency, annual budgets in Rupiah at
+national scale, an eligibility limit and the ``rules`` of its kind. Each kind is one module of
+:mod:`simulation.policy.programmes`, holding its typed rules class and its runtime; the kind
+decides which rules class reads ``rules``. A user adds an agency, or a programme of an existing
+kind, in YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from simulation.policy.programmes import KINDS, ProgrammeRules
+from simulation.schema import ParameterError, Schema, spec
+
+__all__ = [
+    "Agency",
+    "Collaboration",
+    "GraduationRules",
+    "Policy",
+    "Programme",
+    "ProgrammeRules",
+    "RegistryRules",
+]
+
+
+@dataclass(frozen=True)
+class Programme(Schema):
+    """One programme: kind, owner, annual budgets, eligibility and the rules of its kind."""
+
+    name: str = spec("-", "programme name")
+    kind: str = spec("-", "mechanics of the programme", choices=tuple(KINDS))
+    agency: str = spec("-", "owning agency")
+    budget: tuple[float, ...] = spec("Rp/year", "annual budget by year from the start", ge=0)
+    capacity: float = spec("households", "most households enrolled at once (national)", ge=0)
+    max_decile: int = spec("decile", "highest registry decile eligible", ge=1, le=10)
+    rules: ProgrammeRules = spec("-", "the rules of the programme's kind")  # noqa: RUF009
+
+    @classmethod
+    def hints_for(cls, data: Mapping[str, Any], path: str) -> dict[str, Any]:
+        """Read ``rules`` with the rules class of the programme's ``kind``."""
+        kind = data.get("kind")
+        if kind not in KINDS:
+            raise ParameterError(f"{path}.kind must be one of {list(KINDS)}, got {kind!r}")
+        return super().hints_for(data, path) | {"rules": KINDS[kind].rules}
+
+    def validate(self) -> None:
+        """Check that the rules are those of the programme's kind, and a budget is given."""
+        rules = KINDS[self.kind].rules
+        if type(self.rules) is not rules:
+            self.fail("rules", f"of a {self.kind!r} programme must be {rules.__name__}")
+        if not self.budget:
+            self.fail("budget", "must list at least one annual budget")
+
+
+@dataclass(frozen=True)
+class Agency(Schema):
+    """A government agency: its programmes and the registry it targets with."""
+
+    name: str = spec("-", "agency name")
+    role: str = spec("-", "what the agency does", choices=("provider", "coordinator"))
+    registry: str = spec("-", "registry used for targeting", choices=("shared", "own"))
+
+
+@dataclass(frozen=True)
+class RegistryRules(Schema):
+    """The social registry (DTSEN) and the agencies' own lists."""
+
+    noise: float = spec("log-points", "s.d. of proxy-score error, shared registry", ge=0, le=3)
+    refresh_months: int = spec("months", "months between shared registry updates", ge=1)
+    own_noise: float = spec("log-points", "s.d. of proxy-score error, own lists", ge=0, le=3)
+    own_refresh_months: int = spec("months", "months between updates of own lists", ge=1)
+
+
+@dataclass(frozen=True)
+class GraduationRules(Schema):
+    """When an enrolled family graduates, and when a graduate has sustained or relapsed."""
+
+    welfare_rule: str = spec(
+        "-", "welfare test", choices=("decile", "poverty_multiple", "minimum_wage")
+    )
+    threshold_decile: int = spec("decile", "graduate above this registry decile", ge=1, le=9)
+    poverty_multiple: float = spec("1", "graduate above this multiple of the line", ge=1, le=10)
+    consecutive: int = spec("assessments", "assessments in a row the test must hold", ge=1)
+    assessment_months: int = spec("months", "months between assessments", ge=1, le=60)
+    empowerment_months: int = spec("months", "months of income above the minimum wage", ge=1)
+    sustain_months: int = spec("months", "non-poor this long after graduating: sustained", ge=1)
+
+
+@dataclass(frozen=True)
+class Collaboration(Schema):
+    """Collaboration levers of Kemenko PM."""
+
+    shared_registry: bool = spec("-", "agencies that ask for it use the shared registry")
+    referral_rate: float = spec("1", "share of graduates and near-graduates referred", ge=0, le=1)
+    referral_delay: int = spec("months", "months before a referral is acted on", ge=0, le=24)
+    joint_targeting: bool = spec("-", "package families get training and credit first")
+    complementarity: float = spec(
+        "1", "added package success per complementary programme", ge=0, le=1
+    )
+    duplication_avoidance: bool = spec("-", "no second programme of the same function")
+    overhead: float = spec("1", "share of budgets spent on coordination", ge=0, lt=1)
+    monitoring: bool = spec("-", "monitor graduates and re-enrol relapses at once")
+    monitoring_cost: float = spec("Rp/household/month", "cost of monitoring a graduate", ge=0)
+    network_degree: int = spec("households", "village neighbours of a household", ge=0, le=50)
+    mentoring_boost: float = spec(
+        "1", "rise of enterprise return per contributor neighbour", ge=0, le=1
+    )
+    hiring_boost: float = spec(
+        "1/month", "rise of job finding per contributor neighbour", ge=0, le=1
+    )
+    contributor_cap: int = spec("households", "most contributor neighbours that count", ge=0)
+
+
+@dataclass(frozen=True)
+class Policy(Schema):
+    """All policy: registry, graduation rule, collaboration, agencies and programmes."""
+
+    registry: RegistryRules
+    graduation: GraduationRules
+    collaboration: Collaboration
+    agencies: tuple[Agency, ...]
+    programmes: tuple[Programme, ...]
+
+    def validate(self) -> None:
+        """Check names are unique and every programme's agency exists."""
+        for what, names in (("agencies", [a.name for a in self.agencies]),
+                            ("programmes", [p.name for p in self.programmes])):  # fmt: skip
+            if len(set(names)) != len(names):
+                self.fail(what, f"must have unique names, got {names}")
+        known = {a.name for a in self.agencies}
+        for p in self.programmes:
+            if p.agency not in known:
+                self.fail(
+                    "programmes",
+                    f"{p.name!r} names agency {p.agency!r}; known agencies: {sorted(known)}",
+                )
