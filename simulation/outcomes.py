@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.metrics import kaplan_meier
-from simulation.policy.graduation import GRADUATION_TYPES
+from simulation.policy.graduation import ENDED_POOR, GRADUATION_TYPES
 from simulation.recorder import monthly_variables
 
 if TYPE_CHECKING:
@@ -30,10 +30,14 @@ POLICY_VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "spending": (("programme",), "Rp/month", "spending"),
     "waiting": (("programme",), "households", "eligible households not enrolled (waiting list)"),
     "kpm": ((), "households", "families receiving bansos (PKH or Sembako)"),
-    "graduations": (("graduation_type",), "households/month", "new graduations"),
-    "relapses": ((), "households/month", "graduates relapsing"),
+    "graduations": (
+        ("graduation_type",),
+        "households/month",
+        "new graduations, counted as Kemensos counts",
+    ),
+    "relapses": ((), "households/month", "graduates relapsing (by the relapse definition)"),
+    "reenrolments": ((), "households/month", "graduates re-enrolled in bansos (relapses)"),
     "sustained_graduations": ((), "households/month", "graduates reaching sustained graduation"),
-    "pkh_natural_exits": ((), "households/month", "PKH exits with no eligible member left"),
     "contributors": ((), "households", "graduates with a working enterprise (contributors)"),
     "inclusion_error": ((), "1", "share of bansos families not in the true bottom 40%"),
     "exclusion_error": ((), "1", "share of the true bottom 40% without bansos"),
@@ -64,8 +68,8 @@ class PolicyRecorder:
         b["kpm"][t] = np.count_nonzero(kpm) * w
         b["graduations"][t] = [tr.new[k] * w for k in GRADUATION_TYPES]
         b["relapses"][t] = tr.relapses * w
+        b["reenrolments"][t] = tr.reenrolments * w
         b["sustained_graduations"][t] = tr.sustained * w
-        b["pkh_natural_exits"][t] = tr.natural_pkh_exits * w
         b["contributors"][t] = rt.contributors.rows.size * w
         assert model.true_decile is not None  # set by the household recorder just before
         bottom40: NDArray[np.bool_] = np.asarray(model.true_decile <= 4)
@@ -94,9 +98,16 @@ class PolicyRecorder:
         with np.errstate(divide="ignore", invalid="ignore"):
             per_grad = np.where(grads > 0, spent / grads, np.nan)
             per_sus = np.where(sustained > 0, spent / sustained, np.nan)
-        durations, relapsed, start = rt.tracker.spells(months)
-        rates = {h: _relapse_within(durations, relapsed, start, h, months) for h in (12, 24)}
-        survival = kaplan_meier(durations, relapsed, HORIZON)
+        spells = rt.tracker.spells.table(months)
+        relapsed = spells["reason"] >= ENDED_POOR
+        within = {h: relapsed & (spells["duration"] <= h) for h in (12, 24)}
+        bad = (spells["first_bad"] >= 0) & (spells["first_bad"] <= HORIZON)
+        start = spells["start"]
+        survival = kaplan_meier(spells["duration"], relapsed, HORIZON)
+        by_type = np.stack(
+            [_share_by_start(start, within[24], 24, months, spells["route"] == r)
+             for r in range(len(GRADUATION_TYPES))], axis=1,
+        )  # fmt: skip
 
         def monthly(values: NDArray[np.float64], units: str, long: str) -> Any:
             return (("replicate", "month"), values[None], {"units": units, "long_name": long})
@@ -110,10 +121,24 @@ class PolicyRecorder:
             "cost_per_sustained_graduate": monthly(
                 per_sus, "Rp/household", "spending per sustained graduation"
             ),
-            "relapse_rate_12": monthly(rates[12], "1", "share relapsing within 12 months"),
-            "relapse_rate_24": monthly(rates[24], "1", "share relapsing within 24 months"),
+            "relapse_rate_12": monthly(
+                _share_by_start(start, within[12], 12, months), "1",
+                "share of graduates relapsing within 12 months (the relapse definition)",
+            ),
+            "relapse_rate_24": monthly(
+                _share_by_start(start, within[24], 24, months), "1",
+                "share of graduates relapsing within 24 months (the relapse definition)",
+            ),
+            "poor_any_month_rate_24": monthly(
+                _share_by_start(start, bad, 24, months), "1",
+                "share of graduates below the relapse line in any month within 24 months",
+            ),
+            "relapse_rate_24_by_type": (
+                ("replicate", "month", "graduation_type"), by_type[None],
+                {"units": "1", "long_name": "share relapsing within 24 months, by route"},
+            ),
             "relapse_survival": (("replicate", "months_since_graduation"), survival[None], km),
-        }
+        }  # fmt: skip
 
     def _budgets(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
         n_years = -(-model.params.run.months // 12)
@@ -171,17 +196,25 @@ def _overhead_by_month(rt: PolicyRuntime, months: int) -> NDArray[np.float64]:
     return np.cumsum(out)
 
 
-def _relapse_within(
-    durations: NDArray[np.int64],
-    relapsed: NDArray[np.bool_],
+def _share_by_start(
     start: NDArray[np.int64],
+    event: NDArray[np.bool_],
     h: int,
     months: int,
+    among: NDArray[np.bool_] | None = None,
 ) -> NDArray[np.float64]:
-    """By month: share of spells begun at least ``h`` months earlier that relapsed within ``h``."""
+    """By month ``t``: the share of spells begun at least ``h`` months before ``t`` with ``event``.
+
+    Only spells of ``among``, if given; NaN while there are none.
+    """
+    if among is not None:
+        start, event = start[among], event[among]
+    begun = np.bincount(start, minlength=months)[:months].cumsum()
+    hits = np.bincount(start, weights=event, minlength=months)[:months].cumsum()
     out = np.full(months, np.nan)
-    for t in range(months):
-        old = start <= t - h
-        if old.any():
-            out[t] = float(np.mean(relapsed[old] & (durations[old] <= h)))
+    old = np.arange(months) - h  # spells begun in months 0..t-h
+    ok = old >= 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = hits[old[ok]] / begun[old[ok]]
+    out[ok] = np.where(begun[old[ok]] > 0, rate, np.nan)
     return out

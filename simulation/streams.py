@@ -36,6 +36,7 @@ DECISIONS = (
     "package",
     "referral",
     "network",
+    "self_declare",
 )
 
 

@@ -8,7 +8,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from simulation.policy.graduation import ALLOWED, GRADUATION_TYPES, STATES, GraduationTracker
+from simulation.policy.graduation import (
+    ALLOWED,
+    ENDED_POOR,
+    ENDED_REENROLLED,
+    ENDED_SUSTAINED,
+    GRADUATION_TYPES,
+    OPEN,
+    STATES,
+    GraduationTracker,
+)
 
 NEVER, ENROLLED, GRADUATED, SUSTAINED, RELAPSED = (
     STATES.index(s) for s in ("never", "enrolled", "graduated", "sustained", "relapsed")
@@ -45,8 +54,8 @@ def test_new_tracker_is_all_never() -> None:
     tr = GraduationTracker(5)
     assert (tr.status == NEVER).all()
     assert (tr.spell == -1).all()
-    durations, relapsed, start = tr.spells(10)
-    assert durations.size == relapsed.size == start.size == 0
+    table = tr.spells.table(10)
+    assert all(column.size == 0 for column in table.values())
 
 
 @pytest.mark.parametrize("old", STATES)
@@ -93,46 +102,58 @@ def test_random_move_sequences_follow_allowed(moves: list[tuple[list[int], int]]
         np.testing.assert_array_equal(tr.status, expected)
 
 
+REGISTRY, NATURAL = GRADUATION_TYPES.index("registry"), GRADUATION_TYPES.index("natural")
+FOLLOWUPS = (12, 24)
+
+
 def test_enrol_skips_the_already_enrolled_and_resets_streaks() -> None:
     tr = tracker_in([NEVER, ENROLLED, RELAPSED, SUSTAINED])
     tr.welfare_streak[:] = 3
     tr.empower_streak[:] = 2
-    tr.enrol(ids(0, 1, 2, 3))
+    tr.enrol(ids(0, 1, 2, 3), 5)
     assert (tr.status == ENROLLED).all()
     assert tr.welfare_streak.tolist() == [0, 3, 0, 0]  # household 1 was enrolled already
     assert tr.empower_streak.tolist() == [0, 2, 0, 0]
+    assert tr.relapses == tr.reenrolments == 0
 
 
-def test_enrol_refuses_a_graduate_still_in_its_sustain_window() -> None:
-    tr = tracker_in([NEVER, GRADUATED])
-    with pytest.raises(RuntimeError, match="graduated -> enrolled"):
-        tr.enrol(ids(0, 1))
-    assert tr.status.tolist() == [NEVER, GRADUATED]
+def test_reenrolling_a_graduate_is_a_relapse_then_a_new_enrolment() -> None:
+    tr = _graduated_tracker([3, 3])
+    tr.enrol(ids(1), 9)
+    assert tr.status.tolist() == [GRADUATED, ENROLLED]
+    assert tr.relapses == tr.reenrolments == 1
+    assert tr.relapse_month.tolist() == [-1, 9]
+    table = tr.spells.table(20)
+    assert table["reason"].tolist() == [OPEN, ENDED_REENROLLED]
+    assert table["duration"].tolist() == [17, 6]
 
 
 def test_graduate_opens_spells_and_counts() -> None:
     tr = tracker_in([ENROLLED, ENROLLED, NEVER, ENROLLED])
-    tr.graduate(ids(0, 3), GRADUATION_TYPES.index("welfare"), 7)
+    tr.graduate(ids(0, 3), REGISTRY, 7)
     assert tr.status.tolist() == [GRADUATED, ENROLLED, NEVER, GRADUATED]
-    assert tr.grad_type.tolist() == [GRADUATION_TYPES.index("welfare"), -1, -1, 1]
+    assert tr.grad_type.tolist() == [REGISTRY, -1, -1, REGISTRY]
     assert tr.grad_month.tolist() == [7, -1, -1, 7]
-    assert tr.new == {"natural": 0, "welfare": 2, "empowerment": 0}
+    assert tr.new == {"natural": 0, "registry": 2, "self_declared": 0, "empowerment": 0}
     assert tr.spell.tolist() == [0, -1, -1, 1]
-    assert tr.spell_start == [7, 7]
-    assert tr.spell_end == [-1, -1]
-    assert tr.spell_relapsed == [False, False]
+    table = tr.spells.table(7)
+    assert table["start"].tolist() == [7, 7] and table["route"].tolist() == [REGISTRY] * 2
+    assert table["reason"].tolist() == [OPEN, OPEN] and table["first_bad"].tolist() == [-1, -1]
 
     tr.graduate(ids(1), GRADUATION_TYPES.index("empowerment"), 9)
     assert tr.spell[1] == 2
-    assert tr.spell_start == [7, 7, 9]
+    assert tr.spells.table(9)["start"].tolist() == [7, 7, 9]
     assert tr.new["empowerment"] == 1
+    tr.enrol(ids(2), 9)
+    tr.graduate(ids(2), NATURAL, 10, count=False)  # counted by the caller
+    assert tr.new["natural"] == 0 and tr.spells.n == 4
 
 
 def test_graduate_nobody_is_a_no_op() -> None:
     tr = tracker_in([ENROLLED])
     tr.graduate(ids(), 0, 3)
     assert tr.status.tolist() == [ENROLLED]
-    assert tr.spell_start == []
+    assert tr.spells.n == 0
 
 
 def test_graduate_from_an_illegal_state_raises_before_any_side_effect() -> None:
@@ -140,99 +161,101 @@ def test_graduate_from_an_illegal_state_raises_before_any_side_effect() -> None:
     with pytest.raises(RuntimeError, match="household 1: never -> graduated"):
         tr.graduate(ids(0, 1), 0, 3)
     assert tr.status.tolist() == [ENROLLED, NEVER]
-    assert tr.spell_start == [] and tr.new["natural"] == 0
+    assert tr.spells.n == 0 and tr.new["natural"] == 0
 
 
 def _graduated_tracker(months: list[int]) -> GraduationTracker:
     """Households graduated in ``months`` (one each)."""
     tr = tracker_in([ENROLLED] * len(months))
     for i, m in enumerate(months):
-        tr.graduate(ids(i), GRADUATION_TYPES.index("natural"), m)
+        tr.graduate(ids(i), NATURAL, m)
     return tr
 
 
-def test_update_graduates_relapse_and_sustain() -> None:
-    # households 0-4 graduate in month 0; 5 graduates in month 10; 6 never graduated
-    tr = _graduated_tracker([0, 0, 0, 0, 0, 10])
-    tr = _extend(tr, NEVER)
-    poor = np.array([True, False, False, False, True, False, True])
-    low = np.array([False, True, False, False, True, False, True])
-    tr.update_graduates(12, poor, low, sustain=12)
-    # 0 poor, 1 low decile, 4 both: relapse; 2, 3 reached 12 months: sustain; 5 too recent
-    assert [STATES[s] for s in tr.status] == [
-        "relapsed", "relapsed", "sustained", "sustained", "relapsed", "graduated", "never",
-    ]  # fmt: skip
-    assert tr.relapses == 3 and tr.sustained == 2
-    assert tr.relapse_month.tolist() == [12, 12, -1, -1, 12, -1, -1]
-    assert tr.spell_end == [12, 12, 12, 12, 12, -1]
-    assert tr.spell_relapsed == [True, True, False, False, True, False]
-    assert tr.spell.tolist() == [-1, -1, -1, -1, -1, 5, -1]
-
-    durations, relapsed, start = tr.spells(20)
-    assert durations.tolist() == [12, 12, 12, 12, 12, 10]  # the open spell is censored at 20
-    assert relapsed.tolist() == [True, True, False, False, True, False]
-    assert start.tolist() == [0, 0, 0, 0, 0, 10]
-
-
-def _extend(tr: GraduationTracker, state: int) -> GraduationTracker:
-    """Copy of ``tr`` with one more household in ``state`` (no spell)."""
-    out = GraduationTracker(tr.status.size + 1)
-    for name in ("status", "grad_type", "grad_month", "relapse_month", "spell"):
-        getattr(out, name)[:-1] = getattr(tr, name)
-    out.status[-1] = state
-    out.n_spells = tr.n_spells
-    out._start, out._end, out._relapsed = tr._start.copy(), tr._end.copy(), tr._relapsed.copy()
+def _bad(*households: int, n: int) -> NDArray[np.bool_]:
+    out = np.zeros(n, dtype=bool)
+    out[list(households)] = True
     return out
 
 
-def test_sustain_needs_exactly_sustain_months() -> None:
+def test_followup_relapse_only_at_the_followups() -> None:
+    tr = _graduated_tracker([0, 0, 0])
+    for month in range(1, 12):  # below the line every month between follow-ups: no relapse
+        tr.update_graduates(month, _bad(0, 1, n=3), "followup", FOLLOWUPS)
+        assert tr.relapses == 0
+    assert tr.spells.table(11)["first_bad"].tolist() == [1, 1, -1]  # seen, not counted
+    tr.update_graduates(12, _bad(1, n=3), "followup", FOLLOWUPS)  # the 12-month follow-up
+    assert [STATES[x] for x in tr.status] == ["graduated", "relapsed", "graduated"]
+    assert tr.relapses == 1 and tr.relapse_month.tolist() == [-1, 12, -1]
+    tr.update_graduates(24, _bad(n=3), "followup", FOLLOWUPS)  # the last follow-up: sustained
+    assert [STATES[x] for x in tr.status] == ["sustained", "relapsed", "sustained"]
+    table = tr.spells.table(30)
+    assert table["reason"].tolist() == [ENDED_SUSTAINED, ENDED_POOR, ENDED_SUSTAINED]
+    assert table["duration"].tolist() == [24, 12, 24]
+
+
+def test_any_month_relapses_at_the_first_bad_month() -> None:
+    tr = _graduated_tracker([0, 0])
+    tr.update_graduates(1, _bad(n=2), "any_month", FOLLOWUPS)
+    tr.update_graduates(5, _bad(1, n=2), "any_month", FOLLOWUPS)
+    assert tr.status.tolist() == [GRADUATED, RELAPSED]
+    assert tr.spells.table(5)["first_bad"].tolist() == [-1, 5]
+
+
+def test_reenrolment_definition_ignores_poverty() -> None:
+    tr = _graduated_tracker([0])
+    for month in (1, 12, 24):
+        tr.update_graduates(month, _bad(0, n=1), "reenrolment", FOLLOWUPS)
+    assert tr.status.tolist() == [SUSTAINED]
+    assert tr.spells.table(24)["first_bad"].tolist() == [1]
+
+
+def test_sustain_needs_exactly_the_last_followup() -> None:
     tr = _graduated_tracker([0, 1])
     calm = np.zeros(2, dtype=bool)
-    tr.update_graduates(23, calm, calm, sustain=24)
+    tr.update_graduates(23, calm, "followup", FOLLOWUPS)
     assert tr.status.tolist() == [GRADUATED, GRADUATED]
     assert tr.sustained == 0
-    tr.update_graduates(24, calm, calm, sustain=24)
+    tr.update_graduates(24, calm, "followup", FOLLOWUPS)
     assert tr.status.tolist() == [SUSTAINED, GRADUATED]
-    assert tr.spell_end == [24, -1]
-    tr.update_graduates(25, calm, calm, sustain=24)
+    tr.update_graduates(25, calm, "followup", FOLLOWUPS)
     assert tr.status.tolist() == [SUSTAINED, SUSTAINED]
-    assert tr.spell_end == [24, 25]
-    assert tr.spell_relapsed == [False, False]
-    assert tr.sustained == 1  # counts are this month's, not cumulative
+    assert tr.spells.table(30)["duration"].tolist() == [24, 24]
+    assert tr.sustained == 2  # counts accumulate until reset_counts
 
 
 def test_update_graduates_ignores_non_graduates() -> None:
     tr = tracker_in([NEVER, ENROLLED, SUSTAINED, RELAPSED])
     everywhere = np.ones(4, dtype=bool)
-    tr.update_graduates(50, everywhere, everywhere, sustain=1)
+    tr.update_graduates(50, everywhere, "any_month", (1,))
     assert tr.status.tolist() == [NEVER, ENROLLED, SUSTAINED, RELAPSED]
     assert tr.relapses == tr.sustained == 0
 
 
-def test_relapse_takes_precedence_over_sustain() -> None:
+def test_relapse_at_the_last_followup_takes_precedence_over_sustain() -> None:
     tr = _graduated_tracker([0])
-    tr.update_graduates(30, np.array([True]), np.array([False]), sustain=24)
+    tr.update_graduates(24, np.array([True]), "followup", FOLLOWUPS)
     assert tr.status.tolist() == [RELAPSED]
-    assert tr.spell_relapsed == [True]
+    assert tr.spells.table(24)["reason"].tolist() == [ENDED_POOR]
 
 
 def test_second_spell_after_relapse_and_reenrolment() -> None:
     tr = _graduated_tracker([2])
-    tr.update_graduates(5, np.array([True]), np.array([False]), sustain=24)
-    tr.enrol(ids(0))
-    tr.graduate(ids(0), GRADUATION_TYPES.index("welfare"), 11)
+    tr.update_graduates(14, np.array([True]), "followup", FOLLOWUPS)
+    tr.enrol(ids(0), 15)
+    tr.graduate(ids(0), REGISTRY, 20)
     assert tr.spell.tolist() == [1]
-    durations, relapsed, start = tr.spells(40)
-    assert durations.tolist() == [3, 29]
-    assert relapsed.tolist() == [True, False]
-    assert start.tolist() == [2, 11]
+    table = tr.spells.table(40)
+    assert table["duration"].tolist() == [12, 20]
+    assert table["reason"].tolist() == [ENDED_POOR, OPEN]
+    assert table["start"].tolist() == [2, 20]
+    assert table["route"].tolist() == [NATURAL, REGISTRY]
 
 
 def test_reset_counts() -> None:
     tr = _graduated_tracker([0, 0])
-    tr.update_graduates(1, np.array([True, False]), np.array([False, False]), sustain=1)
-    tr.natural_pkh_exits = 4
+    tr.update_graduates(1, np.array([True, False]), "any_month", (1,))
     assert tr.new["natural"] == 2 and tr.relapses == 1 and tr.sustained == 1
     tr.reset_counts()
     assert tr.new == dict.fromkeys(GRADUATION_TYPES, 0)
-    assert tr.relapses == tr.sustained == tr.natural_pkh_exits == 0
+    assert tr.relapses == tr.reenrolments == tr.sustained == 0

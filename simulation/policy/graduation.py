@@ -7,21 +7,12 @@ States and the only legal transitions::
                    |               v
                    +---------- RELAPSED
 
-A household is ENROLLED while it receives bansos (a programme of kind ``pkh`` or ``cash``).
-It graduates, and leaves all bansos, by one of three routes, checked in this order:
-
-- empowerment: after a graduation package, income at least the regional minimum wage for
-  ``empowerment_months`` months in a row (checked monthly);
-- welfare: the welfare test (registry decile above ``threshold_decile``, or consumption above
-  ``poverty_multiple`` lines, or income above the minimum wage) holds at ``consecutive``
-  assessments in a row (every ``assessment_months``);
-- natural: at an assessment a PKH family has no eligible member left and no other bansos.
-
-A graduate RELAPSES if it is poor, or back in decile <= ``threshold_decile`` of the true
-consumption distribution (not the registry, so that relapse measures welfare, not list quality),
-within ``sustain_months``; it SUSTAINS if it reaches ``sustain_months`` without. A relapsed
-family may be re-enrolled: at once if monitored (fast re-entry), else after the registry is
-next refreshed.
+A household is ENROLLED while it receives bansos (a programme of a bansos kind: PKH, Sembako).
+The routes by which it graduates are rules of :class:`~simulation.policy.runtime.PolicyRuntime`
+(section 13 of the model document); this module keeps the states, the graduation spells and
+the month's counts. A graduation opens a spell; the spell ends when the graduate relapses
+(re-enrolled in bansos, or below the relapse line at a follow-up, as
+``GraduationRules.relapse_definition`` says) or sustains (no relapse by the last follow-up).
 """
 
 from __future__ import annotations
@@ -29,12 +20,20 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ALLOWED", "GRADUATION_TYPES", "STATES", "GraduationTracker", "passes_in_a_row"]
+__all__ = [
+    "ALLOWED", "END_REASONS", "GRADUATION_TYPES", "STATES", "GraduationTracker", "Spells",
+    "passes_in_a_row",
+]  # fmt: skip
 
 STATES = ("never", "enrolled", "graduated", "sustained", "relapsed")
 NEVER, ENROLLED, GRADUATED, SUSTAINED, RELAPSED = range(5)
-GRADUATION_TYPES = ("natural", "welfare", "empowerment")
-NATURAL, WELFARE, EMPOWERMENT = range(3)
+#: routes, as Kemensos counts them: natural (no eligible PKH member left), prosperous and
+#: independent (sejahtera mandiri) by the registry or self-declared, and after empowerment
+GRADUATION_TYPES = ("natural", "registry", "self_declared", "empowerment")
+NATURAL, REGISTRY, SELF_DECLARED, EMPOWERMENT = range(4)
+#: how a spell ended
+END_REASONS = ("open", "sustained", "relapsed_poor", "relapsed_reenrolled")
+OPEN, ENDED_SUSTAINED, ENDED_POOR, ENDED_REENROLLED = range(4)
 
 #: ALLOWED[old, new] is True for a legal transition.
 ALLOWED = np.zeros((5, 5), dtype=bool)
@@ -43,8 +42,69 @@ for _old, _new in ((NEVER, ENROLLED), (ENROLLED, GRADUATED), (GRADUATED, SUSTAIN
     ALLOWED[_old, _new] = True
 
 
+class Spells:
+    """Graduation spells in arrays grown by doubling (months fit in int16).
+
+    Each spell has its start month, route, end month (-1 while open), end reason
+    (:data:`END_REASONS`) and the first month after graduating in which the graduate was below
+    the relapse line (-1: none seen while the spell was open).
+    """
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.start = np.zeros(0, dtype=np.int16)
+        self.route = np.zeros(0, dtype=np.int8)
+        self.end = np.zeros(0, dtype=np.int16)
+        self.reason = np.zeros(0, dtype=np.int8)
+        self.first_bad = np.zeros(0, dtype=np.int16)
+
+    _COLUMNS = ("start", "route", "end", "reason", "first_bad")
+
+    def open(self, count: int, month: int, route: int) -> NDArray[np.int32]:
+        """Open ``count`` spells by ``route`` starting in ``month``; return their indices."""
+        first, last = self.n, self.n + count
+        if last > self.start.size:  # grow by doubling
+            size = max(2 * self.start.size, last, 1024)
+            for name in self._COLUMNS:
+                old = getattr(self, name)
+                grown = np.zeros(size, dtype=old.dtype)
+                grown[:first] = old[:first]
+                setattr(self, name, grown)
+        self.start[first:last] = month
+        self.route[first:last] = route
+        self.end[first:last] = -1
+        self.reason[first:last] = OPEN
+        self.first_bad[first:last] = -1
+        self.n = last
+        return np.arange(first, last, dtype=np.int32)
+
+    def close(self, spells: NDArray[np.int32], month: int, reason: int) -> None:
+        """End ``spells`` in ``month`` for ``reason``."""
+        self.end[spells] = month
+        self.reason[spells] = reason
+
+    def table(self, end_month: int) -> dict[str, NDArray[np.int64]]:
+        """Return every spell's columns as int64 arrays.
+
+        ``start``, ``route``, ``duration`` (open spells censored at ``end_month``), ``reason``
+        and ``first_bad`` (months after graduating of the first month below the relapse line;
+        -1: none).
+        """
+        n = self.n
+        start = self.start[:n].astype(np.int64)
+        end = self.end[:n].astype(np.int64)
+        end = np.where(end < 0, end_month, end)
+        return {
+            "start": start,
+            "route": self.route[:n].astype(np.int64),
+            "duration": end - start,
+            "reason": self.reason[:n].astype(np.int64),
+            "first_bad": self.first_bad[:n].astype(np.int64),
+        }
+
+
 class GraduationTracker:
-    """Per-household graduation state, spells for relapse curves, and this month's counts."""
+    """Per-household graduation state, the graduation spells, and this month's counts."""
 
     def __init__(self, n: int) -> None:
         self.status = np.zeros(n, dtype=np.int8)
@@ -59,14 +119,9 @@ class GraduationTracker:
         self.monitored_until = np.full(n, -1, dtype=np.int16)
         self.referred_due = np.full(n, -1, dtype=np.int16)
         self.spell = np.full(n, -1, dtype=np.int32)  # index of the current graduation spell
-        # the graduation spells, in arrays grown by doubling: the month each started, the month
-        # it ended (relapse or sustain; -1 while open) and whether it ended in relapse
-        self.n_spells = 0
-        self._start = np.zeros(0, dtype=np.int16)
-        self._end = np.zeros(0, dtype=np.int16)
-        self._relapsed = np.zeros(0, dtype=bool)
+        self.spells = Spells()
         self.new = dict.fromkeys(GRADUATION_TYPES, 0)
-        self.relapses = self.sustained = self.natural_pkh_exits = 0
+        self.relapses = self.reenrolments = self.sustained = 0
 
     def move(self, idx: NDArray[np.intp], new: int) -> None:
         """Move households ``idx`` to state ``new``; raise on an illegal transition."""
@@ -80,88 +135,84 @@ class GraduationTracker:
             )
         self.status[idx] = new
 
-    def enrol(self, idx: NDArray[np.intp]) -> None:
-        """Households ``idx`` started receiving bansos (no-op for those already enrolled)."""
+    def enrol(self, idx: NDArray[np.intp], month: int) -> None:
+        """Households ``idx`` started receiving bansos in ``month``.
+
+        A graduate whose spell is open relapses first (re-enrolled in bansos); households
+        already enrolled are left as they are.
+        """
+        graduates = idx[self.status[idx] == GRADUATED]
+        if graduates.size:
+            self._relapse(graduates, month, ENDED_REENROLLED)
+            self.reenrolments += int(graduates.size)
         fresh = idx[self.status[idx] != ENROLLED]
         self.move(fresh, ENROLLED)
         self.welfare_streak[fresh] = 0
         self.empower_streak[fresh] = 0
 
-    def graduate(self, idx: NDArray[np.intp], kind: int, month: int) -> None:
-        """Graduate households ``idx`` by route ``kind`` (an index of GRADUATION_TYPES)."""
+    def graduate(
+        self, idx: NDArray[np.intp], route: int, month: int, *, count: bool = True
+    ) -> None:
+        """Graduate households ``idx`` by ``route`` (an index of GRADUATION_TYPES).
+
+        ``count=False`` when the caller has counted them already (natural exits from PKH).
+        """
         if idx.size == 0:
             return
         self.move(idx, GRADUATED)
-        self.grad_type[idx] = kind
+        self.grad_type[idx] = route
         self.grad_month[idx] = month
-        self.new[GRADUATION_TYPES[kind]] += int(idx.size)
-        self.spell[idx] = self._open_spells(idx.size, month)
+        if count:
+            self.new[GRADUATION_TYPES[route]] += int(idx.size)
+        self.spell[idx] = self.spells.open(idx.size, month, route)
 
     def update_graduates(
-        self, month: int, poor: NDArray[np.bool_], low: NDArray[np.bool_], sustain: int
+        self, month: int, bad: NDArray[np.bool_], definition: str, followups: tuple[int, ...]
     ) -> None:
-        """Relapse or sustain graduates, from last month's poverty and the registry decile."""
+        """Relapse or sustain graduates in ``month`` from last month's state.
+
+        Parameters
+        ----------
+        bad : ndarray of bool
+            Households below the relapse line last month.
+        definition : str
+            ``"followup"``: a graduate below the line at a follow-up (``followups`` months after
+            graduating) relapses; ``"any_month"``: below the line in any month; ``"reenrolment"``:
+            only re-enrolment in bansos is a relapse (handled by :meth:`enrol`).
+        followups : tuple of int
+            Months after graduating of the follow-up assessments; the last one ends the spell
+            (sustained if the graduate has not relapsed).
+        """
         grads = np.flatnonzero(self.status == GRADUATED)
-        relapse = grads[poor[grads] | low[grads]]
-        self.move(relapse, RELAPSED)
-        self.relapse_month[relapse] = month
-        self._close_spells(relapse, month, relapsed=True)
-        rest = grads[~(poor[grads] | low[grads])]
-        done = rest[month - self.grad_month[rest] >= sustain]
+        since = month - self.grad_month[grads].astype(np.int32)
+        below = bad[grads]
+        spells = self.spell[grads]
+        unseen = below & (self.spells.first_bad[spells] < 0)
+        self.spells.first_bad[spells[unseen]] = since[unseen]
+        if definition == "any_month":
+            relapse = below
+        elif definition == "followup":
+            relapse = below & np.isin(since, followups)
+        else:  # "reenrolment"
+            relapse = np.zeros(grads.size, dtype=bool)
+        self._relapse(grads[relapse], month, ENDED_POOR)
+        done = grads[~relapse & (since >= followups[-1])]
         self.move(done, SUSTAINED)
-        self._close_spells(done, month, relapsed=False)
-        self.relapses, self.sustained = int(relapse.size), int(done.size)
+        self.spells.close(self.spell[done], month, ENDED_SUSTAINED)
+        self.spell[done] = -1
+        self.sustained += int(done.size)
 
-    def _open_spells(self, count: int, month: int) -> NDArray[np.int32]:
-        """Open ``count`` spells starting in ``month``; return their indices."""
-        first, last = self.n_spells, self.n_spells + count
-        if last > self._start.size:  # grow by doubling
-            size = max(2 * self._start.size, last, 1024)
-            self._start, self._end, self._relapsed = (
-                np.concatenate((a[:first], np.zeros(size - first, dtype=a.dtype)))
-                for a in (self._start, self._end, self._relapsed)
-            )
-        self._start[first:last] = month
-        self._end[first:last] = -1
-        self._relapsed[first:last] = False
-        self.n_spells = last
-        return np.arange(first, last, dtype=np.int32)
-
-    def _close_spells(self, idx: NDArray[np.intp], month: int, *, relapsed: bool) -> None:
-        spells = self.spell[idx]
-        self._end[spells] = month
-        self._relapsed[spells] = relapsed
+    def _relapse(self, idx: NDArray[np.intp], month: int, reason: int) -> None:
+        self.move(idx, RELAPSED)
+        self.relapse_month[idx] = month
+        self.spells.close(self.spell[idx], month, reason)
         self.spell[idx] = -1
-
-    @property
-    def spell_start(self) -> list[int]:
-        """Month each graduation spell started."""
-        return self._start[: self.n_spells].tolist()  # type: ignore[no-any-return]
-
-    @property
-    def spell_end(self) -> list[int]:
-        """Month each graduation spell ended (relapse or sustain); -1 while open."""
-        return self._end[: self.n_spells].tolist()  # type: ignore[no-any-return]
-
-    @property
-    def spell_relapsed(self) -> list[bool]:
-        """Whether each graduation spell ended in relapse."""
-        return self._relapsed[: self.n_spells].tolist()  # type: ignore[no-any-return]
+        self.relapses += int(idx.size)
 
     def reset_counts(self) -> None:
         """Zero this month's counts."""
         self.new = dict.fromkeys(GRADUATION_TYPES, 0)
-        self.relapses = self.sustained = self.natural_pkh_exits = 0
-
-    def spells(
-        self, end_month: int
-    ) -> tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.int64]]:
-        """Graduation spells: (duration in months, relapsed, start month); open ones censored."""
-        n = self.n_spells
-        start = self._start[:n].astype(np.int64)
-        end = self._end[:n].astype(np.int64)
-        end = np.where(end < 0, end_month, end)
-        return end - start, self._relapsed[:n].copy(), start
+        self.relapses = self.reenrolments = self.sustained = 0
 
 
 def passes_in_a_row(

@@ -27,7 +27,8 @@ from simulation.policy.graduation import (
     EMPOWERMENT,
     ENROLLED,
     NATURAL,
-    WELFARE,
+    REGISTRY,
+    SELF_DECLARED,
     GraduationTracker,
     passes_in_a_row,
 )
@@ -194,45 +195,92 @@ class PolicyRuntime:
         for which in due:
             self.registry.refresh(which, month, hh.consumption_pc, persons, noise[which])
 
+    def kemensos_list(self) -> str:
+        """Return the registry list the graduation rules read (the first bansos programme's)."""
+        return self.targeting.list_of(self.bansos[0]) if self.bansos else "shared"
+
     def kemensos_deciles(self) -> NDArray[np.int8]:
-        """Registry deciles used by the graduation rule (those of the first bansos programme)."""
-        if self.bansos:
-            return self.targeting.deciles(self.bansos[0])
-        return self.registry.decile["shared"]
+        """Registry deciles used by the graduation rules."""
+        return self.registry.decile[self.kemensos_list()]
 
     def _graduation(self, ctx: PolicyMonth) -> None:
-        """Relapse and sustain graduates, then graduate by each route in turn (section 13)."""
+        """Relapse and sustain graduates, then graduate by each route in turn (section 13).
+
+        Empowerment graduation is checked monthly (PENA monitors income monthly); the other
+        routes only when Kemensos' registry list is updated (its recertification).
+        """
         tr, g, hh, month = self.tracker, self.policy.graduation, ctx.households, ctx.month
         tr.reset_counts()
-        true_decile = self.model.true_decile
-        if true_decile is None:  # month 0: nothing recorded yet
-            true_decile = weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
-        tr.update_graduates(month, hh.poor, true_decile <= g.threshold_decile, g.sustain_months)
+        bad = hh.consumption_pc < g.relapse_line * hh.poverty_line  # last month's
+        tr.update_graduates(month, bad, g.relapse_definition, g.followup_months)
         kpm = self.is_kpm() & (tr.status == ENROLLED)
         watch = kpm & tr.had_package
         ready = passes_in_a_row(tr.empower_streak, self._earning(ctx, watch), g.empowerment_months)
         self._graduate(ctx, np.flatnonzero(watch & ready), EMPOWERMENT)
-        if month == 0 or month % g.assessment_months:
+        if month == 0 or not self.registry.due(self.kemensos_list(), month):
             return
-        decile = self.kemensos_deciles()
         kpm = self.is_kpm() & (tr.status == ENROLLED)
-        if g.welfare_rule == "decile":
-            passing = kpm & (decile > g.threshold_decile)
-        elif g.welfare_rule == "poverty_multiple":
-            passing = kpm & (hh.consumption_pc > g.poverty_multiple * hh.poverty_line)
-        else:  # "minimum_wage"
-            passing = self._earning(ctx, kpm)
+        passing = kpm & self._welfare_test(ctx, self.kemensos_deciles())
         ready = passes_in_a_row(tr.welfare_streak, passing, g.consecutive)
-        self._graduate(ctx, np.flatnonzero(kpm & ready), WELFARE)
-        self._graduate(ctx, self._natural_exits(ctx), NATURAL)
+        self._graduate(ctx, np.flatnonzero(kpm & ready), REGISTRY)
+        self._graduate(ctx, self._self_declared(ctx), SELF_DECLARED)
+        self._natural(ctx)
+        decile = self.kemensos_deciles()
         near = self.is_kpm() & (decile == g.threshold_decile) & (tr.referred_due < 0)
         self.collaboration.refer(ctx, np.flatnonzero(near))
 
-    def _graduate(self, ctx: PolicyMonth, idx: NDArray[np.intp], route: int) -> None:
+    def _welfare_test(self, ctx: PolicyMonth, decile: NDArray[np.int8]) -> NDArray[np.bool_]:
+        """Households passing the welfare test on ``decile`` (registry or true deciles)."""
+        g, hh = self.policy.graduation, ctx.households
+        if g.welfare_rule == "decile":
+            out: NDArray[np.bool_] = decile > g.threshold_decile
+            return out
+        if g.welfare_rule == "poverty_multiple":
+            return hh.consumption_pc > g.poverty_multiple * hh.poverty_line
+        return self._earning(ctx, np.ones(self.n, dtype=bool))
+
+    def _self_declared(self, ctx: PolicyMonth) -> NDArray[np.intp]:
+        """KPM above the cut by their own (true) welfare who declare themselves graduated."""
+        g, tr = self.policy.graduation, self.tracker
+        if g.self_declare_rate <= 0:
+            return np.zeros(0, dtype=np.intp)
+        kpm = np.flatnonzero(self.is_kpm() & (tr.status == ENROLLED))
+        if g.welfare_rule == "decile":  # the family knows its own welfare, not its record
+            above = self._true_decile(ctx)[kpm] > g.threshold_decile
+        else:  # consumption or income: the registry's test is on the family's own values
+            above = self._welfare_test(ctx, self.kemensos_deciles())[kpm]
+        return kpm[above & (ctx.draw("self_declare")[kpm] < g.self_declare_rate)]
+
+    def _true_decile(self, ctx: PolicyMonth) -> NDArray[np.int8]:
+        """Deciles of last month's consumption per capita (persons), as BPS would rank them."""
+        if self.model.true_decile is not None:
+            return self.model.true_decile
+        hh = ctx.households
+        return weighted_deciles(hh.consumption_pc, hh.size.astype(np.float64))
+
+    def _natural(self, ctx: PolicyMonth) -> None:
+        """PKH families with no eligible member leave PKH: natural graduations (Kemensos).
+
+        Every such exit is counted; a family left with no bansos at all also starts a graduation
+        spell (one still on Sembako stays a KPM).
+        """
+        tr, gone = self.tracker, np.zeros(self.n, dtype=bool)
+        for p in self.bansos:
+            if isinstance(p, PKH):
+                out = np.flatnonzero(p.enrolled & (p.annual(ctx) <= 0))
+                p.leave(out)
+                gone[out] = True
+        orphans = np.flatnonzero((tr.status == ENROLLED) & ~self.is_kpm())
+        tr.new["natural"] += int(np.count_nonzero(gone)) + int(np.count_nonzero(~gone[orphans]))
+        self._graduate(ctx, orphans, NATURAL, count=False)
+
+    def _graduate(
+        self, ctx: PolicyMonth, idx: NDArray[np.intp], route: int, *, count: bool = True
+    ) -> None:
         """Graduate ``idx`` by ``route``: they leave every bansos programme, then the levers."""
         if idx.size == 0:
             return
-        self.tracker.graduate(idx, route, ctx.month)
+        self.tracker.graduate(idx, route, ctx.month, count=count)
         for p in self.bansos:
             p.leave(idx[p.enrolled[idx]])
         self.collaboration.after_graduation(ctx, idx)
@@ -244,13 +292,3 @@ class PolicyRuntime:
         out = np.zeros(self.n, dtype=bool)
         out[idx[income >= ctx.env.minimum_wage[idx]]] = True
         return out
-
-    def _natural_exits(self, ctx: PolicyMonth) -> NDArray[np.intp]:
-        """PKH families with no eligible member leave PKH; those left with no bansos graduate."""
-        tr = self.tracker
-        for p in self.bansos:
-            if isinstance(p, PKH):
-                gone = np.flatnonzero(p.enrolled & (p.annual(ctx) <= 0))
-                p.leave(gone)
-                tr.natural_pkh_exits += int(gone.size)
-        return np.flatnonzero((tr.status == ENROLLED) & ~self.is_kpm())

@@ -9,6 +9,7 @@ kind, in YAML.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -77,7 +78,7 @@ class RegistryRules(Schema):
 
 @dataclass(frozen=True)
 class GraduationRules(Schema):
-    """When an enrolled family graduates, and when a graduate has sustained or relapsed."""
+    """How Kemensos graduates a family, and how an evaluator judges whether it lasted."""
 
     welfare_rule: str = spec(
         "-", "welfare test", choices=("decile", "poverty_multiple", "minimum_wage")
@@ -85,9 +86,36 @@ class GraduationRules(Schema):
     threshold_decile: int = spec("decile", "graduate above this registry decile", ge=1, le=9)
     poverty_multiple: float = spec("1", "graduate above this multiple of the line", ge=1, le=10)
     consecutive: int = spec("assessments", "assessments in a row the test must hold", ge=1)
-    assessment_months: int = spec("months", "months between assessments", ge=1, le=60)
+    self_declare_rate: float = spec(
+        "1/assessment", "chance a KPM above the cut declares itself graduated", ge=0, le=1
+    )
     empowerment_months: int = spec("months", "months of income above the minimum wage", ge=1)
-    sustain_months: int = spec("months", "non-poor this long after graduating: sustained", ge=1)
+    relapse_definition: str = spec(
+        "-", "what makes a graduate relapse", choices=("followup", "any_month", "reenrolment")
+    )
+    followup_months: tuple[int, ...] = spec(
+        "months", "follow-up assessments after graduating; the last ends the spell", ge=1, le=120
+    )
+    relapse_line: float = spec(
+        "1", "a graduate below this multiple of the poverty line has fallen back", gt=0, le=10
+    )
+
+    @property
+    def sustain_months(self) -> int:
+        """Months after graduating at which a graduate that has not relapsed has sustained."""
+        return self.followup_months[-1]
+
+    def validate(self) -> None:
+        """Check follow-ups ascend, and the relapse line sits below a line-multiple cut."""
+        months = self.followup_months
+        if not months or any(a >= b for a, b in itertools.pairwise(months)):
+            self.fail("followup_months", f"must be ascending and not empty, got {list(months)}")
+        if self.welfare_rule == "poverty_multiple" and self.relapse_line >= self.poverty_multiple:
+            self.fail(
+                "relapse_line",
+                f"must be below poverty_multiple ({self.poverty_multiple}) so that relapse "
+                f"sits below graduation, got {self.relapse_line}",
+            )
 
 
 @dataclass(frozen=True)

@@ -102,22 +102,22 @@ class Targeting:
     def _bansos_status_ok(self) -> B1:
         """Households whose graduation status allows bansos, once a month (do not modify).
 
-        Not graduated, and relapsed ones only if they may re-enter; computed after graduation.
+        A graduate or a relapsed household only once the registry has looked at it again since
+        it graduated or relapsed (a monitored relapse at once); computed after graduation.
         Enrolments during the agencies' steps do not change it: they only move households it
         allows to ENROLLED, which it allows too.
         """
         if self._status_ok is None:
             tr = self.tracker
-            ok = tr.status != GRADUATED
-            ok &= (tr.status != RELAPSED) | self._reentry_ok()
+            seen = max(self.registry.refreshed.values())  # the registry's last look
+            ok = (tr.status != GRADUATED) | (seen > tr.grad_month)
+            ok &= (tr.status != RELAPSED) | (seen > tr.relapse_month) | self._monitored()
             self._status_ok = ok
         return self._status_ok
 
-    def _reentry_ok(self) -> B1:
+    def _monitored(self) -> B1:
         tr = self.tracker
-        monitored = tr.monitored_until >= tr.relapse_month
-        refreshed = max(self.registry.refreshed.values()) > tr.relapse_month
-        out: B1 = monitored | refreshed
+        out: B1 = tr.monitored_until >= tr.relapse_month
         return out
 
     # -- serving order ---------------------------------------------------------------------

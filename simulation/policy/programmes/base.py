@@ -227,7 +227,7 @@ class ProgrammeRuntime:
                 self.paid += self.one_off_cost() * take.size
             self.on_enrol(ctx, take)
             if self.kind.bansos:
-                ctx.tracker.enrol(take)
+                ctx.tracker.enrol(take, ctx.month)
         return take
 
     def _cost(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> F8 | float:
