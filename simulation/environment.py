@@ -90,6 +90,9 @@ class MonthEnvironment:
         Added monthly job-finding probability (hiring by contributor neighbours).
     threshold : ndarray
         Poverty-trap threshold each household faces (lower while coached) (Rp).
+    working_capital : ndarray or None
+        Working capital of a business loan held this month, which earns the enterprise return
+        like productive assets (Rp); None while nobody holds any.
     """
 
     #: the attributes with one value per household (the others are per region or scalars)
@@ -122,10 +125,19 @@ class MonthEnvironment:
         self.return_factor: F4 = np.ones(n, dtype=np.float32)
         self.finding_boost: F4 = np.zeros(n, dtype=np.float32)
         self.threshold: F8 = np.full(n, world.assets.threshold)
+        self.working_capital: F8 | None = None
+
+    def hold_working_capital(self, idx: NDArray[np.intp], amount: F8) -> None:
+        """Households ``idx`` hold ``amount`` of working capital this month (Rp)."""
+        if self.working_capital is None:
+            self.working_capital = np.zeros(self.threshold.shape[0])
+        self.working_capital[idx] = amount
 
     def rows(self, start: int, stop: int) -> MonthEnvironment:
         """Return the environment of households ``start:stop`` (views of the arrays)."""
         part = copy.copy(self)
         for name in self.PER_HOUSEHOLD:
             setattr(part, name, getattr(self, name)[start:stop])
+        if self.working_capital is not None:
+            part.working_capital = self.working_capital[start:stop]
         return part

@@ -173,7 +173,7 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
 
 
 def _check(value: Any, meta: Mapping[str, Any], name: str) -> None:
-    if not meta:
+    if not meta or value is None:  # an optional field left out
         return
     if meta.get("choices") is not None and value not in meta["choices"]:
         raise ParameterError(f"{name} must be one of {list(meta['choices'])}, got {value!r}")

@@ -37,6 +37,7 @@ DECISIONS = (
     "referral",
     "network",
     "self_declare",
+    "lottery",
 )
 
 

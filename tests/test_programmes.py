@@ -4,6 +4,7 @@ graduation states, and the registry, network and survival helpers they rely on.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -345,29 +346,37 @@ def test_first_in_order_is_the_first_k_eligible(n: int, share: float, k: int, se
     np.testing.assert_array_equal(first_in_order(order, ok, k), expected)
 
 
-def test_serving_order_equals_priority_then_score_then_index() -> None:
-    """The registry-order enrolment picks what sorting every candidate would."""
-    params = load_params("full_synergy", SMALL | {"world.population.households": 2000,
-                                                  "run.months": 26})  # fmt: skip
-    model = GraduationModel(params)
+@pytest.mark.parametrize("rule", ["registry", "asset_threshold", "lottery"])
+def test_serving_order_equals_sorting_every_candidate_by_the_rule(rule: str) -> None:
+    """The first k by a rule are what sorting every candidate by the rule's key would give."""
+    params = load_params("baseline_2025", SMALL | {"world.population.households": 2000,
+                                                   "run.months": 14})  # fmt: skip
+    progs = tuple(
+        replace(p, targeting=replace(p.targeting, rule=rule)) for p in params.policy.programmes
+        if p.targeting.rule != "enterprise"
+    )  # fmt: skip
+    model = GraduationModel(replace(params, policy=replace(params.policy, programmes=progs)))
     rt = model.runtime
     assert rt is not None
-    with_priority = 0
-    for _ in range(25):  # graduates are referred and relapse: priority households appear
+    checked = 0
+    for _ in range(13):
         model.step()
-        month = model.month
-        ctx = rt.month_context(month)
+        ctx = rt.month_context(model.month)
         for p in rt.programmes:
             ok = p.eligible(ctx)
             cand = np.flatnonzero(ok)
-            score = rt.targeting.scores(p)[cand].astype(np.float64)
-            priority = rt.targeting.priority(p, month)[cand]
-            with_priority += int(priority.any())
-            expected = cand[np.lexsort((cand, score, ~priority))]
+            if rule == "registry":
+                key = rt.targeting.scores(p)[cand].astype(np.float64)
+            elif rule == "asset_threshold":
+                key = np.abs(model.households.assets[cand] - params.world.assets.threshold)
+            else:
+                key = ctx.lottery(p.spec.name, model.month // 12)[cand]
+            expected = cand[np.lexsort((cand, key))]
             for k in {1, 7, cand.size // 3, cand.size}:
-                leading = rt.targeting.leading(p, ok, k, month)
-                np.testing.assert_array_equal(leading, expected[:k])
-    assert with_priority > 10
+                first = rt.targeting.first(p, ok, k, ctx)
+                np.testing.assert_array_equal(first, expected[:k])
+                checked += 1
+    assert checked > 100
 
 
 def test_money_bound_never_cuts_an_affordable_household(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -382,7 +391,7 @@ def test_money_bound_never_cuts_an_affordable_household(monkeypatch: pytest.Monk
         for p in rt.programmes:
             ok = p.eligible(ctx)
             money = p._costs(ctx, np.flatnonzero(p.enrolled))
-            everyone = rt.targeting.leading(p, ok, int(np.count_nonzero(ok)), month)
+            everyone = rt.targeting.first(p, ok, int(np.count_nonzero(ok)), ctx)
             affordable = p._affordable(ctx, everyone, money).size
             assert affordable <= p._money_bound(ctx, ok, money)
             with monkeypatch.context() as m:  # the bound without a known cheapest household

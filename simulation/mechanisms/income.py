@@ -11,7 +11,8 @@ a two-state monthly Markov chain (separation and finding rates, the latter raise
 contributor neighbours); ``work`` is 1 in regular work and ``jobless_earnings`` (casual work)
 otherwise, times 0 during lost work months, times ``1 - care_burden * need * (1 - relief)``
 while a member needs care (rehabilitation relieves part of it). Enterprise income is
-``enterprise_return * return_factor * assets`` (mentoring raises the factor). A household with
+``enterprise_return * return_factor * (assets + working_capital)`` (mentoring raises the
+factor; a loan's working capital earns the return while it is held). A household with
 no earner receives kin support ``kin_support * size``. Income adds other income (pensions,
 remittances) and transfers.
 """
@@ -105,7 +106,10 @@ def income_step(
     for factor in (n_earn, work, shock):
         wage *= factor
     enterprise = np.multiply(env.return_factor, assets.enterprise_return, dtype=np.float64)
-    np.multiply(enterprise, state.assets, out=state.enterprise_income)
+    if env.working_capital is None:
+        np.multiply(enterprise, state.assets, out=state.enterprise_income)
+    else:  # a loan's working capital earns the return too
+        np.multiply(enterprise, state.assets + env.working_capital, out=state.enterprise_income)
     state.kin_income[:] = 0.0
     alone = np.flatnonzero(workers == 0)  # the few households without a worker
     state.kin_income[alone] = inc.kin_support * state.size[alone]
@@ -154,5 +158,8 @@ def reference_income(
     state.persistent[i] = z
     state.wage_income[i] = wage
     factor = float(env.return_factor[i])
-    state.enterprise_income[i] = assets.enterprise_return * factor * float(state.assets[i])
+    capital = float(state.assets[i])
+    if env.working_capital is not None:
+        capital += float(env.working_capital[i])
+    state.enterprise_income[i] = assets.enterprise_return * factor * capital
     state.kin_income[i] = 0.0 if n_earn > 0 else inc.kin_support * int(state.size[i])

@@ -14,6 +14,7 @@ from simulation.policy.schema import (
     Policy,
     Programme,
     RegistryRules,
+    Targeting,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "Programme",
     "ProgrammeRules",
     "RegistryRules",
+    "Targeting",
 ]

@@ -60,6 +60,9 @@ class PolicyMonth:
         ``idx`` have had.
     kpm : callable
         ``kpm()``: households receiving bansos now (it changes as bansos enrol).
+    lottery : callable
+        ``lottery(programme, year)``: one uniform key per household, the order in which
+        households apply to ``programme`` in budget year ``year``.
     """
 
     month: int
@@ -73,6 +76,7 @@ class PolicyMonth:
     draws: Callable[[str], NDArray[np.float64]]
     complementary: Callable[[NDArray[np.intp]], NDArray[np.float64]]
     kpm: Callable[[], B1]
+    lottery: Callable[[str, int], NDArray[np.float64]]
     _worker: list[B1] = field(default_factory=list, repr=False)
 
     def draw(self, decision: str) -> NDArray[np.float64]:

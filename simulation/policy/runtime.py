@@ -14,6 +14,7 @@ Each recorded month (the burn-in is the counterfactual world), :meth:`PolicyRunt
 
 from __future__ import annotations
 
+import zlib
 from typing import TYPE_CHECKING
 
 import mesa
@@ -93,7 +94,12 @@ class PolicyRuntime:
         # bansos programme exists); only these are refreshed
         self._lists_used = sorted(set(lists.values()) | {"shared"})
         self.targeting = Targeting(
-            self.registry, lists, self.programmes, self.tracker, policy.collaboration
+            self.registry,
+            lists,
+            self.programmes,
+            self.tracker,
+            policy.collaboration,
+            referral_months=policy.graduation.sustain_months,
         )
         self.collaboration = Collaboration(
             policy.collaboration,
@@ -143,6 +149,14 @@ class PolicyRuntime:
             self._draws[decision] = gen.random(self.n)
         return self._draws[decision]
 
+    def _lottery(self, programme: str, year: int) -> NDArray[np.float64]:
+        """One uniform key per household: the order of applications to ``programme`` in ``year``.
+
+        Keyed by the programme's name, so every scenario sees the same order.
+        """
+        part = 1 + zlib.crc32(programme.encode("utf-8"))
+        return self.model.streams.generator("lottery", 12 * year, part=part).random(self.n)
+
     def month_context(self, month: int) -> PolicyMonth:
         """Build the context of ``month`` (the model's environment must be prepared)."""
         model = self.model
@@ -159,6 +173,7 @@ class PolicyRuntime:
             draws=self._draw,
             complementary=self.complementary,
             kpm=self.is_kpm,
+            lottery=self._lottery,
         )
 
     # -- the month -------------------------------------------------------------------------

@@ -25,7 +25,39 @@ __all__ = [
     "Programme",
     "ProgrammeRules",
     "RegistryRules",
+    "Targeting",
 ]
+
+
+@dataclass(frozen=True)
+class Targeting(Schema):
+    """Whom a programme serves first, among the households eligible for it.
+
+    ``rule``: ``registry`` (poorest registry score first), ``asset_threshold`` (productive
+    assets closest to the poverty-trap threshold first), ``enterprise`` (only households with a
+    running micro-enterprise, served in the order they apply: a yearly lottery) or ``lottery``
+    (the eligible in a yearly random order). ``quota``: the share of each month's intake
+    reserved for the group ``quota_for`` (referred households, or relapsed graduates), served
+    first by the same rule; 0 means no reserved places.
+    """
+
+    rule: str = spec(
+        "-", "serving order", choices=("registry", "asset_threshold", "enterprise", "lottery")
+    )
+    quota: float = spec("1", "share of each month's intake reserved for quota_for", ge=0, le=1)
+    quota_for: str | None = spec(
+        "-", "the group the quota is for", choices=("referred", "relapsed")
+    )
+    enterprise_assets: float | None = spec(
+        "Rp", "productive assets that make a running micro-enterprise (rule enterprise)", ge=0
+    )
+
+    def validate(self) -> None:
+        """Check that a quota names its group and the enterprise rule its asset floor."""
+        if self.quota > 0 and self.quota_for is None:
+            self.fail("quota_for", "must name the group the quota is for: referred or relapsed")
+        if self.rule == "enterprise" and self.enterprise_assets is None:
+            self.fail("enterprise_assets", "is required by rule 'enterprise'")
 
 
 @dataclass(frozen=True)
@@ -38,6 +70,7 @@ class Programme(Schema):
     budget: tuple[float, ...] = spec("Rp/year", "annual budget by year from the start", ge=0)
     capacity: float = spec("households", "most households enrolled at once (national)", ge=0)
     max_decile: int = spec("decile", "highest registry decile eligible", ge=1, le=10)
+    targeting: Targeting = spec("-", "whom the programme serves first")  # noqa: RUF009
     rules: ProgrammeRules = spec("-", "the rules of the programme's kind")  # noqa: RUF009
 
     @classmethod

@@ -5,21 +5,25 @@
 - **Eligibility filters** on top of the registry decile and the kind's own rule: graduation
   status (graduates are not bansos candidates; relapsed ones once they may re-enter) and
   duplication avoidance.
-- **Serving order**: priority households first, then the registry's order (poorest first).
+- **Serving order** by the programme's rule (registry score, closeness to the poverty-trap
+  threshold, or a yearly lottery among applicants), with an optional quota of each month's
+  intake reserved for a group (referred households, relapsed graduates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.graduation import GRADUATED, RELAPSED
-from simulation.policy.registry import first_in_order, first_served
+from simulation.policy.registry import first_in_order
 
 if TYPE_CHECKING:
     from simulation.policy.graduation import GraduationTracker
+    from simulation.policy.month import PolicyMonth
     from simulation.policy.programmes.base import ProgrammeRuntime
     from simulation.policy.registry import Registry
     from simulation.policy.schema import Collaboration
@@ -53,10 +57,14 @@ class Targeting:
         programmes: list[ProgrammeRuntime],
         tracker: GraduationTracker,
         collaboration: Collaboration,
+        referral_months: int,
     ) -> None:
         self.registry, self.lists, self.programmes = registry, lists, programmes
         self.tracker, self.collab = tracker, collaboration
+        self.referral_months = referral_months
         self._status_ok: B1 | None = None  # bansos status filter, this month
+        self._carry: dict[ProgrammeRuntime, float] = {}  # quota places owed (fractions)
+        self._keys: dict[ProgrammeRuntime, tuple[int, NDArray[np.float64]]] = {}
 
     # -- routing ---------------------------------------------------------------------------
     def list_of(self, programme: ProgrammeRuntime) -> str:
@@ -121,31 +129,85 @@ class Targeting:
         return out
 
     # -- serving order ---------------------------------------------------------------------
-    def priority(self, programme: ProgrammeRuntime, month: int) -> B1:
-        """Households served first: fast re-entry to bansos; referrals and joint packages."""
-        tr, collab = self.tracker, self.collab
-        if programme.kind.bansos:
-            fast: B1 = (tr.status == RELAPSED) & (tr.monitored_until >= tr.relapse_month)
-            return fast
-        if programme.function == "empowerment":
-            referred: B1 = tr.referred_due.view(np.uint16) <= month  # -1: none
-            if collab.joint_targeting:
-                referred |= tr.had_package
-            return referred
-        return np.zeros(programme.n, dtype=bool)
+    def category(self, programme: ProgrammeRuntime, assets: NDArray[np.float64]) -> B1 | None:
+        """Households in the category the programme's rule serves (None: no category)."""
+        t = programme.spec.targeting
+        if t.rule != "enterprise":
+            return None
+        assert t.enterprise_assets is not None  # checked by the schema
+        out: B1 = assets >= t.enterprise_assets
+        return out
 
-    def leading(self, programme: ProgrammeRuntime, ok: B1, k: int, month: int) -> NDArray[np.intp]:
-        """Return the ``k`` eligible (``ok``) households served first, in serving order.
+    def group(self, programme: ProgrammeRuntime, month: int) -> B1:
+        """Return the households the programme's quota is for, this month."""
+        tr, who = self.tracker, programme.spec.targeting.quota_for
+        if who == "relapsed":  # fell back: relapsed, or graduates the registry sees again
+            out: B1 = (tr.status == RELAPSED) | (tr.status == GRADUATED)
+            return out
+        due = tr.referred_due.astype(np.int32)
+        return (due >= 0) & (due <= month) & (month < due + self.referral_months)
 
-        Priority households first, then the registry's order (score, poorest first; ties by
-        household index), as ``np.lexsort((idx, score, ~priority))`` over the eligible. Only
-        the start of the registry's order is read: as far as it takes to find ``k``.
+    def select(
+        self,
+        programme: ProgrammeRuntime,
+        ok: B1,
+        k: int,
+        ctx: PolicyMonth,
+        afford: Callable[[NDArray[np.intp]], NDArray[np.intp]],
+    ) -> NDArray[np.intp]:
+        """Return the households to enrol: at most ``k`` of the eligible ``ok``, in order.
+
+        The first ``k`` by the programme's rule, cut to what money allows (``afford``). With a
+        quota, that intake is chosen again: the quota's share of it (with fractions carried
+        from month to month) goes first to the quota's group, by the same rule, then the rest
+        by the rule; ``afford`` cuts it again.
         """
-        priority = self.priority(programme, month) & ok
-        first = np.flatnonzero(priority)
-        if first.size:
-            score = self.scores(programme)[first]
-            first = first_served(first, score, min(k, first.size))
-            ok = ok & ~priority
-        rest = first_in_order(self.order(programme), ok, k - first.size)
-        return np.concatenate((first, rest)) if first.size else rest
+        take = afford(self.first(programme, ok, k, ctx))
+        quota = programme.spec.targeting.quota
+        if quota <= 0 or take.size == 0:
+            return take
+        share = quota * take.size + self._carry.get(programme, 0.0)
+        places = int(share)
+        self._carry[programme] = share - places
+        first = self.first(programme, ok & self.group(programme, ctx.month), places, ctx)
+        rest_ok = ok.copy()
+        rest_ok[first] = False
+        rest = self.first(programme, rest_ok, k - first.size, ctx)
+        return afford(np.concatenate((first, rest)))
+
+    def first(
+        self, programme: ProgrammeRuntime, ok: B1, k: int, ctx: PolicyMonth
+    ) -> NDArray[np.intp]:
+        """Return the first ``k`` households of ``ok`` by the programme's rule, in order."""
+        rule = programme.spec.targeting.rule
+        if k <= 0:
+            return np.zeros(0, dtype=np.intp)
+        if rule == "registry":
+            return first_in_order(self.order(programme), ok, k)
+        idx = np.flatnonzero(ok)
+        if rule == "asset_threshold":
+            key = np.abs(ctx.households.assets[idx] - ctx.world.assets.threshold)
+        else:  # "lottery", "enterprise": in the order of this year's draw
+            key = self._lottery(programme, ctx)[idx]
+        return _smallest(idx, key, k)
+
+    def _lottery(self, programme: ProgrammeRuntime, ctx: PolicyMonth) -> NDArray[np.float64]:
+        """Return the programme's order of applications this budget year (one key each)."""
+        year = ctx.month // 12
+        kept = self._keys.get(programme)
+        if kept is None or kept[0] != year:
+            kept = (year, ctx.lottery(programme.spec.name, year))
+            self._keys[programme] = kept
+        return kept[1]
+
+
+def _smallest(idx: NDArray[np.intp], key: NDArray[np.float64], k: int) -> NDArray[np.intp]:
+    """Return the ``k`` of ``idx`` (ascending) with the smallest ``key`` (ties by index), sorted."""
+    if k < idx.size:
+        kth = key[np.argpartition(key, k - 1)[k - 1]]
+        below = np.flatnonzero(key < kth)
+        tied = np.flatnonzero(key == kth)[: k - below.size]  # the lowest indices of the ties
+        keep = np.concatenate((below, tied))
+        idx, key = idx[keep], key[keep]
+    order = np.lexsort((idx, key))
+    return idx[order[:k]]

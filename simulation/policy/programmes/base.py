@@ -193,13 +193,16 @@ class ProgrammeRuntime:
         extra = self.eligible_extra(ctx)
         ok = within.copy() if extra is None else within & extra
         ok &= ~self.enrolled
+        category = ctx.targeting.category(self, ctx.households.assets)
+        if category is not None:  # e.g. households with a running micro-enterprise
+            ok &= category
         if self.cooldown:  # fixed-term places rotate
             ok &= self.completed <= ctx.month - self.cooldown  # int16: never is -2**15
         ok &= ctx.targeting.allowed(self, ctx.month)
         return ok
 
     def enrol(self, ctx: PolicyMonth, members: NDArray[np.intp] | None = None) -> NDArray[np.intp]:
-        """Enrol eligible households in serving order, within capacity and budget.
+        """Enrol eligible households in the targeting's order, within capacity and budget.
 
         ``members`` are the enrolled households, if already known. Returns the households
         enrolled, in serving order.
@@ -214,7 +217,9 @@ class ProgrammeRuntime:
         if room == 0:
             self.waiting = eligible
             return _NONE
-        take = self._affordable(ctx, ctx.targeting.leading(self, ok, room, ctx.month), money)
+        take = ctx.targeting.select(
+            self, ok, room, ctx, lambda cand: self._affordable(ctx, cand, money)
+        )
         self.waiting = eligible - int(take.size)
         if take.size:
             self.enrolled[take] = True

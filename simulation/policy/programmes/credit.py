@@ -1,9 +1,15 @@
-"""Ultra-micro credit (UMi): a loan invested in assets, repaid as an annuity, or defaulted.
+"""Ultra-micro credit (UMi): a business loan, repaid as an annuity, or defaulted.
 
-The loan is invested in productive assets and repaid as an annuity
-``pay = L * r / (1 - (1 + r)**-T)`` from savings; a household that cannot pay adds interest to
-its debt, and after ``default_after`` missed payments in a row defaults (debt written off, a
-share ``loss_cost_share`` of it charged to the budget while money is left).
+A share ``fixed_share`` of the loan ``L`` buys productive assets (which then follow the
+poverty-trap dynamics); the rest is working capital (stock, inputs) that earns the enterprise
+return while it is held and pays back its share of the principal as the loan amortises. Each
+month after the first the annuity ``P = L * r / (1 - (1 + r)**-T)`` falls due on the debt
+``D``: interest ``r * D`` and principal ``P - r * D``; the working capital pays
+``(1 - fixed_share)`` of the principal, savings pay the interest and the rest. A household whose
+savings fall short misses the payment (the interest stays on the debt) and after
+``default_after`` missed payments in a row defaults: the debt and the working capital are
+written off, a share ``loss_cost_share`` of the debt is charged to the budget while money is
+left, and the household is never lent to again.
 """
 
 from __future__ import annotations
@@ -29,6 +35,9 @@ class CreditRules(ProgrammeRules):
     """Ultra-micro credit (UMi): a loan invested in assets, repaid as an annuity, or defaulted."""
 
     loan: float = spec("Rp", "loan size", gt=0)
+    fixed_share: float = spec(
+        "1", "share of the loan invested in fixed productive assets", ge=0, le=1
+    )
     interest: float = spec("1/month", "monthly interest rate", ge=0, le=0.2)
     term_months: int = spec("months", "repayment term", ge=1, le=120)
     default_after: int = spec("months", "missed payments in a row before default", ge=1, le=24)
@@ -38,7 +47,7 @@ class CreditRules(ProgrammeRules):
 
 
 class Credit(ProgrammeRuntime):
-    """Ultra-micro loans to households with a worker and no outstanding debt."""
+    """Ultra-micro business loans to households with a worker and no outstanding debt."""
 
     rules: CreditRules
 
@@ -67,23 +76,28 @@ class Credit(ProgrammeRuntime):
         return 0.0
 
     def on_enrol(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> None:
-        hh = ctx.households
-        hh.assets[idx] += self.rules.loan
-        hh.debt[idx] += self.rules.loan
+        hh, r = ctx.households, self.rules
+        hh.assets[idx] += r.fixed_share * r.loan
+        hh.debt[idx] += r.loan
         self.missed[idx] = 0
+        ctx.env.hold_working_capital(idx, np.full(idx.size, (1.0 - r.fixed_share) * r.loan))
 
     def before(self, ctx: PolicyMonth, members: NDArray[np.intp]) -> None:
-        """Collect instalments from savings and settle defaults."""
+        """Collect instalments (working capital, then savings), settle defaults, hold the stock."""
         self.repaid, self.defaults = 0.0, 0
+        c, hh = self.rules, ctx.households
         owing = members[self.since[members] < ctx.month]
         if owing.size == 0:
             return
-        c, hh = self.rules, ctx.households
-        debt = hh.debt[owing] * (1.0 + c.interest)
-        pay = np.minimum(self.instalment, debt)
-        can = hh.savings[owing] >= pay
+        debt = hh.debt[owing]
+        interest = c.interest * debt
+        pay = np.minimum(self.instalment, debt + interest)
+        from_stock = (1.0 - c.fixed_share) * np.maximum(pay - interest, 0.0)
+        from_savings = pay - from_stock
+        can = hh.savings[owing] >= from_savings
         paying = owing[can]
-        hh.savings[paying] -= pay[can]
+        hh.savings[paying] -= from_savings[can]
+        debt = debt + interest
         debt[can] -= pay[can]
         self.repaid = float(pay[can].sum())
         self.missed[paying] = 0
@@ -97,6 +111,8 @@ class Credit(ProgrammeRuntime):
             self.defaulted[owing[default]] = True
             self.defaults = int(default.sum())
         hh.debt[owing] = np.maximum(debt, 0.0)
+        # the stock still held is the working capital's share of what is still owed
+        ctx.env.hold_working_capital(owing, (1.0 - c.fixed_share) * hh.debt[owing])
 
     def completes(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> B1:
         done: B1 = (ctx.households.debt[idx] <= 1e-6) | self.defaulted[idx]
