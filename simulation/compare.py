@@ -22,6 +22,9 @@ HEADLINES: dict[str, tuple[str, str, str, str]] = {
     "graduations": ("cumulative_graduates", "last", "households", "graduations over the run"),
     "sustained_graduations": ("cumulative_sustained", "last", "households", "sustained"),
     "relapses": ("relapses", "sum", "households", "relapses over the run"),
+    "relapse_rate_24": (
+        "relapse_rate_24", "last", "1", "share of graduates relapsing within 24 months"
+    ),
     "spending": ("cumulative_spending", "last", "Rp", "spending over the run"),
     "cost_per_sustained_graduate": (
         "cost_per_sustained_graduate", "last", "Rp/household", "spending per sustained graduation"

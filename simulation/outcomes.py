@@ -41,7 +41,6 @@ POLICY_VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "contributors": ((), "households", "graduates with a working enterprise (contributors)"),
     "inclusion_error": ((), "1", "share of bansos families not in the true bottom 40%"),
     "exclusion_error": ((), "1", "share of the true bottom 40% without bansos"),
-    "monitoring_cost": ((), "Rp/month", "cost of monitoring graduates"),
     "credit_repaid": ((), "Rp/month", "loan instalments repaid"),
     "credit_defaults": ((), "households/month", "borrowers defaulting"),
 }
@@ -77,7 +76,6 @@ class PolicyRecorder:
         both = np.count_nonzero(kpm & bottom40)
         b["inclusion_error"][t] = (n_kpm - both) / max(n_kpm, 1)
         b["exclusion_error"][t] = (n_bottom - both) / max(n_bottom, 1)
-        b["monitoring_cost"][t] = rt.monitoring_paid * w
         credit = [p for p in rt.programmes if p.spec.kind == "credit"]
         b["credit_repaid"][t] = sum(getattr(p, "repaid", 0.0) for p in credit) * w
         b["credit_defaults"][t] = sum(getattr(p, "defaults", 0) for p in credit) * w
@@ -93,7 +91,7 @@ class PolicyRecorder:
         b, months = self._buf, model.params.run.months
         grads = np.cumsum(b["graduations"].sum(axis=1))
         sustained = np.cumsum(b["sustained_graduations"])
-        spent = np.cumsum(b["spending"].sum(axis=1)) + np.cumsum(b["monitoring_cost"])
+        spent = np.cumsum(b["spending"].sum(axis=1))
         spent += _overhead_by_month(rt, months) * model.weight
         with np.errstate(divide="ignore", invalid="ignore"):
             per_grad = np.where(grads > 0, spent / grads, np.nan)

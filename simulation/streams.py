@@ -38,6 +38,7 @@ DECISIONS = (
     "network",
     "self_declare",
     "lottery",
+    "reassess",
 )
 
 

@@ -126,21 +126,25 @@ def test_report_writes_figures_and_tables(sweep: Path, tmp_path: Path) -> None:
     assert report_main([str(sweep), "--baseline", "nope", "--out", str(out)]) == 2
 
 
-def test_lever_table_runs_every_lever(capsys: pytest.CaptureFixture[str]) -> None:
-    """The single-lever script prints one row per lever of full_synergy (a tiny run)."""
-    from experiments.levers import LEVERS
-    from experiments.levers import main as levers_main
+def test_lever_table_runs_every_lever(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """The decomposition prints a row per lever and writes it between the doc's markers."""
+    import experiments.levers as levers
 
+    doc = tmp_path / "model.md"
+    doc.write_text("before\n<!-- levers:begin -->\nSTALE\n<!-- levers:end -->\nafter\n")
     with pytest.MonkeyPatch.context() as m:  # a tiny world: 300 households, 12 months
-        import experiments.levers as levers
-
         real = levers.load_params
-        small = {"world.population.village_size": 20, "run.months": 12, "run.burn_in_months": 2}
+        small = {"world.population.village_size": 20, "run.months": 26, "run.burn_in_months": 2}
         m.setattr(levers, "load_params", lambda name, o: real(name, o | small))
-        assert levers_main(["300", "1"]) == 0
-    rows = capsys.readouterr().out.strip().splitlines()[2:]
-    assert [r.split(" | ")[0].lstrip("| ") for r in rows] == list(LEVERS)
-    assert all(r.count("%") == 2 and r.count(" M") == 2 for r in rows)
+        m.setattr(levers, "DOC", doc)
+        m.setattr(levers.update_doc, "__defaults__", (doc,))
+        assert levers.main(["--households", "300", "--replicates", "2", "--update-doc"]) == 0
+    rows = capsys.readouterr().out.strip().splitlines()[2 : 2 + len(levers.LEVERS)]
+    assert [r.split(" | ")[0].lstrip("| ") for r in rows] == list(levers.LEVERS)
+    assert all(r.count("[") == len(levers.OUTCOMES) for r in rows)
+    text = doc.read_text()
+    assert text.startswith("before\n<!-- levers:begin -->\n| lever |") and "STALE" not in text
+    assert text.endswith("<!-- levers:end -->\nafter\n")
 
 
 def _copy_with(path: Path, target: Path, **attrs: str) -> None:

@@ -116,7 +116,6 @@ class GraduationTracker:
         self.empower_streak = np.zeros(n, dtype=np.int16)
         self.had_package = np.zeros(n, dtype=bool)
         self.package_success = np.zeros(n, dtype=bool)
-        self.monitored_until = np.full(n, -1, dtype=np.int16)
         self.referred_due = np.full(n, -1, dtype=np.int16)
         self.spell = np.full(n, -1, dtype=np.int32)  # index of the current graduation spell
         self.spells = Spells()

@@ -63,6 +63,11 @@ class PolicyMonth:
     lottery : callable
         ``lottery(programme, year)``: one uniform key per household, the order in which
         households apply to ``programme`` in budget year ``year``.
+    join : callable
+        ``join(idx)``: the partner agencies enrol households ``idx`` in their complementary
+        programmes (training, credit) now: a joint package.
+    reassess : callable
+        ``reassess(idx)``: Kemensos' registry list re-assesses households ``idx`` now.
     """
 
     month: int
@@ -77,6 +82,8 @@ class PolicyMonth:
     complementary: Callable[[NDArray[np.intp]], NDArray[np.float64]]
     kpm: Callable[[], B1]
     lottery: Callable[[str, int], NDArray[np.float64]]
+    join: Callable[[NDArray[np.intp]], None]
+    reassess: Callable[[NDArray[np.intp]], None]
     _worker: list[B1] = field(default_factory=list, repr=False)
 
     def draw(self, decision: str) -> NDArray[np.float64]:

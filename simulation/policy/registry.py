@@ -3,7 +3,9 @@
 At each refresh, a list records a proxy score ``s_i = ln(c_i) + sigma * e_i`` for every
 household (``c`` consumption per capita, ``e`` standard normal from the ``registry`` stream) and
 ranks households into person-weighted deciles (1 = poorest). Between refreshes the list is
-stale. The shared registry is refreshed more often and measured better than agencies' own lists.
+stale, except for households re-assessed one by one (a follow-up visit): they get a new score,
+placed in the deciles of the last refresh. The shared registry is refreshed more often and
+measured better than agencies' own lists.
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ class Registry:
         self.refreshed = {"shared": -(10**6), "own": -(10**6)}
         #: households by (score, index): the order in which programmes serve them
         self.order = {k: np.arange(n, dtype=np.int32) for k in ("shared", "own")}
+        #: month the list last looked at each household (refresh or re-assessment)
+        self.seen = {k: np.full(n, -(2**15), dtype=np.int16) for k in ("shared", "own")}
+        #: households re-assessed since the last refresh (their place in ``order`` is stale)
+        self.moved: dict[str, NDArray[np.intp]] = {
+            k: np.zeros(0, np.intp) for k in ("shared", "own")
+        }
+        self._cuts = {k: np.zeros(9, dtype=np.float32) for k in ("shared", "own")}
         self._within: dict[tuple[str, int], NDArray[np.bool_]] = {}
 
     def within(self, which: str, max_decile: int) -> NDArray[np.bool_]:
@@ -64,7 +73,39 @@ class Registry:
         first = first_served(everyone, self.score[which], n)
         self.order[which] = first.astype(np.int32)
         self.refreshed[which] = month
+        self.seen[which][:] = month
+        self.moved[which] = np.zeros(0, dtype=np.intp)
+        # the highest score of deciles 1..9: a re-assessed score is placed among them
+        top = np.full(10, -np.inf, dtype=np.float32)
+        np.maximum.at(top, self.decile[which] - 1, self.score[which])
+        self._cuts[which] = np.maximum.accumulate(top)[:9]
         self._within = {k: v for k, v in self._within.items() if k[0] != which}
+
+    def reassess(
+        self,
+        which: str,
+        idx: NDArray[np.intp],
+        month: int,
+        consumption_pc: NDArray[np.float64],
+        noise: NDArray[np.float64],
+    ) -> None:
+        """Re-assess households ``idx`` on list ``which`` now (``noise``: one normal each).
+
+        They get a new proxy score, and the decile in which it falls among the last refresh's
+        deciles; the rest of the list is unchanged.
+        """
+        if idx.size == 0:
+            return
+        sigma = self.rules.noise if which == "shared" else self.rules.own_noise
+        score = (np.log(np.maximum(consumption_pc[idx], 1.0)) + sigma * noise).astype(np.float32)
+        self.score[which][idx] = score
+        decile = (np.searchsorted(self._cuts[which], score, side="left") + 1).astype(np.int8)
+        self.decile[which][idx] = decile
+        self.seen[which][idx] = month
+        self.moved[which] = np.union1d(self.moved[which], idx)
+        for (lst, top), mask in self._within.items():
+            if lst == which:
+                mask[idx] = decile <= top
 
 
 def first_served(idx: NDArray[np.intp], score: NDArray[np.float32], k: int) -> NDArray[np.intp]:

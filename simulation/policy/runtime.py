@@ -5,11 +5,11 @@ Each recorded month (the burn-in is the counterfactual world), :meth:`PolicyRunt
 1. opens the budget year in January (coordination overhead taken off the top);
 2. refreshes the shared registry and the agencies' own lists when due;
 3. graduation: graduates relapse or sustain; enrolled families graduate by the empowerment,
-   welfare and natural routes and leave bansos; monitoring and referral start;
+   registry, self-declared and natural routes and leave bansos; Kemensos refers graduates and
+   near-graduates;
 4. every agency, in the order of the scenario, runs its programmes (settle, complete, enrol,
    pay);
-5. monitoring is paid;
-6. contributors (graduates with a working enterprise) mentor and hire their neighbours.
+5. contributors (graduates with a working enterprise) mentor and hire their neighbours.
 """
 
 from __future__ import annotations
@@ -103,7 +103,6 @@ class PolicyRuntime:
         )
         self.collaboration = Collaboration(
             policy.collaboration,
-            policy.graduation.sustain_months,
             self.tracker,
             model.households.village,
             model.streams.generator("network"),
@@ -121,11 +120,6 @@ class PolicyRuntime:
     def adj(self) -> sp.csr_array:
         """The village network."""
         return self.collaboration.adj
-
-    @property
-    def monitoring_paid(self) -> float:
-        """Monitoring paid this month (sample Rp)."""
-        return self.collaboration.monitoring_paid
 
     def is_kpm(self) -> NDArray[np.bool_]:
         """Households receiving bansos now."""
@@ -157,6 +151,22 @@ class PolicyRuntime:
         part = 1 + zlib.crc32(programme.encode("utf-8"))
         return self.model.streams.generator("lottery", 12 * year, part=part).random(self.n)
 
+    def _join(self, idx: NDArray[np.intp]) -> None:
+        """Partner programmes (training, credit) enrol households ``idx`` jointly now."""
+        assert self.ctx is not None
+        partners = [p for p in self.programmes if p.spec.kind in ("training", "credit")]
+        self.collaboration.join(self.ctx, idx, partners)
+
+    def _reassess(self, idx: NDArray[np.intp]) -> None:
+        """Kemensos' list re-assesses households ``idx`` now (one normal each, keyed draws)."""
+        if idx.size == 0:
+            return
+        noise = self.model.streams.generator("reassess", self.model.month).standard_normal(self.n)
+        hh = self.model.households
+        self.registry.reassess(
+            self.kemensos_list(), idx, self.model.month, hh.consumption_pc, noise[idx]
+        )
+
     def month_context(self, month: int) -> PolicyMonth:
         """Build the context of ``month`` (the model's environment must be prepared)."""
         model = self.model
@@ -174,6 +184,8 @@ class PolicyRuntime:
             complementary=self.complementary,
             kpm=self.is_kpm,
             lottery=self._lottery,
+            join=self._join,
+            reassess=self._reassess,
         )
 
     # -- the month -------------------------------------------------------------------------
@@ -185,9 +197,10 @@ class PolicyRuntime:
         self._refresh_registry(month)
         self._graduation(ctx)
         self.targeting.new_month()  # graduation changed statuses
+        for p in self.programmes:
+            p.new_month()
         for agency in self.agencies:
             agency.step()
-        self.collaboration.pay_monitoring(ctx, self.bansos[0].ledger if self.bansos else None)
         self.collaboration.contribute(ctx)
 
     def _open_budget_year(self, month: int) -> None:
@@ -212,7 +225,7 @@ class PolicyRuntime:
 
     def kemensos_list(self) -> str:
         """Return the registry list the graduation rules read (the first bansos programme's)."""
-        return self.targeting.list_of(self.bansos[0]) if self.bansos else "shared"
+        return self.targeting.kemensos_list
 
     def kemensos_deciles(self) -> NDArray[np.int8]:
         """Registry deciles used by the graduation rules."""
@@ -298,7 +311,7 @@ class PolicyRuntime:
         self.tracker.graduate(idx, route, ctx.month, count=count)
         for p in self.bansos:
             p.leave(idx[p.enrolled[idx]])
-        self.collaboration.after_graduation(ctx, idx)
+        self.collaboration.refer(ctx, idx)
 
     def _earning(self, ctx: PolicyMonth, among: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """Households of ``among`` whose income last month reached the minimum wage."""

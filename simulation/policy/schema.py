@@ -156,16 +156,18 @@ class Collaboration(Schema):
     """Collaboration levers of Kemenko PM."""
 
     shared_registry: bool = spec("-", "agencies that ask for it use the shared registry")
-    referral_rate: float = spec("1", "share of graduates and near-graduates referred", ge=0, le=1)
+    referral_rate: float = spec(
+        "1", "share of graduates and near-graduates Kemensos refers", ge=0, le=1
+    )
     referral_delay: int = spec("months", "months before a referral is acted on", ge=0, le=24)
-    joint_targeting: bool = spec("-", "package families get training and credit first")
+    joint_targeting: bool = spec(
+        "-", "partner agencies enrol package families in training and credit at once"
+    )
     complementarity: float = spec(
         "1", "added package success per complementary programme", ge=0, le=1
     )
     duplication_avoidance: bool = spec("-", "no second programme of the same function")
     overhead: float = spec("1", "share of budgets spent on coordination", ge=0, lt=1)
-    monitoring: bool = spec("-", "monitor graduates and re-enrol relapses at once")
-    monitoring_cost: float = spec("Rp/household/month", "cost of monitoring a graduate", ge=0)
     network_degree: int = spec("households", "village neighbours of a household", ge=0, le=50)
     mentoring_boost: float = spec(
         "1", "rise of enterprise return per contributor neighbour", ge=0, le=1

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.graduation import GRADUATED, RELAPSED
-from simulation.policy.registry import first_in_order
+from simulation.policy.registry import first_in_order, first_served
 
 if TYPE_CHECKING:
     from simulation.policy.graduation import GraduationTracker
@@ -62,6 +62,9 @@ class Targeting:
         self.registry, self.lists, self.programmes = registry, lists, programmes
         self.tracker, self.collab = tracker, collaboration
         self.referral_months = referral_months
+        bansos = [p for p in programmes if p.kind.bansos]
+        #: the list Kemensos graduates and re-admits with (that of the first bansos programme)
+        self.kemensos_list = lists[bansos[0]] if bansos else "shared"
         self._status_ok: B1 | None = None  # bansos status filter, this month
         self._carry: dict[ProgrammeRuntime, float] = {}  # quota places owed (fractions)
         self._keys: dict[ProgrammeRuntime, tuple[int, NDArray[np.float64]]] = {}
@@ -92,40 +95,43 @@ class Targeting:
         """Forget last month's status filter (graduation has changed statuses)."""
         self._status_ok = None
 
-    def allowed(self, programme: ProgrammeRuntime, month: int) -> B1:
-        """Graduation status and duplication-avoidance filters for ``programme``."""
-        tr, collab = self.tracker, self.collab
+    def allowed(self, programme: ProgrammeRuntime, *, joint: bool = False) -> B1:
+        """Graduation status and duplication-avoidance filters for ``programme``.
+
+        Duplication avoidance keeps a household out of a programme when another agency already
+        serves it with a programme of the same function; ``joint`` enrolments (agencies signing
+        up the same family together) are exempt.
+        """
         ok = np.ones(programme.n, dtype=bool)
         if programme.kind.bansos:
             ok &= self._bansos_status_ok()
-        if collab.duplication_avoidance:
+        if self.collab.duplication_avoidance and not joint:
             owner = programme.spec.agency
             for other in self.programmes:
                 if other.function == programme.function and other.spec.agency != owner:
                     ok &= ~other.enrolled
-            if collab.joint_targeting and programme.function == "empowerment":
-                ok |= tr.had_package & ~programme.enrolled
         return ok
 
     def _bansos_status_ok(self) -> B1:
         """Households whose graduation status allows bansos, once a month (do not modify).
 
-        A graduate or a relapsed household only once the registry has looked at it again since
-        it graduated or relapsed (a monitored relapse at once); computed after graduation.
-        Enrolments during the agencies' steps do not change it: they only move households it
-        allows to ENROLLED, which it allows too.
+        A graduate or a relapsed household only once Kemensos' registry list has looked at it
+        again since it graduated or relapsed (at a refresh, or re-assessed at a follow-up
+        visit); computed after graduation. Enrolments during the agencies' steps do not change
+        it: they only move households it allows to ENROLLED, which it allows too.
         """
         if self._status_ok is None:
             tr = self.tracker
-            seen = max(self.registry.refreshed.values())  # the registry's last look
+            seen = self.registry.seen[self.kemensos_list]
             ok = (tr.status != GRADUATED) | (seen > tr.grad_month)
-            ok &= (tr.status != RELAPSED) | (seen > tr.relapse_month) | self._monitored()
+            ok &= (tr.status != RELAPSED) | (seen > tr.relapse_month)
             self._status_ok = ok
         return self._status_ok
 
-    def _monitored(self) -> B1:
-        tr = self.tracker
-        out: B1 = tr.monitored_until >= tr.relapse_month
+    def referred(self, month: int) -> B1:
+        """Households whose referral to Kemenko PM's programmes is in force in ``month``."""
+        due = self.tracker.referred_due.astype(np.int32)
+        out: B1 = (due >= 0) & (due <= month) & (month < due + self.referral_months)
         return out
 
     # -- serving order ---------------------------------------------------------------------
@@ -144,8 +150,7 @@ class Targeting:
         if who == "relapsed":  # fell back: relapsed, or graduates the registry sees again
             out: B1 = (tr.status == RELAPSED) | (tr.status == GRADUATED)
             return out
-        due = tr.referred_due.astype(np.int32)
-        return (due >= 0) & (due <= month) & (month < due + self.referral_months)
+        return self.referred(month)
 
     def select(
         self,
@@ -183,13 +188,29 @@ class Targeting:
         if k <= 0:
             return np.zeros(0, dtype=np.intp)
         if rule == "registry":
-            return first_in_order(self.order(programme), ok, k)
+            return self._first_on_registry(programme, ok, k)
         idx = np.flatnonzero(ok)
         if rule == "asset_threshold":
             key = np.abs(ctx.households.assets[idx] - ctx.world.assets.threshold)
         else:  # "lottery", "enterprise": in the order of this year's draw
             key = self._lottery(programme, ctx)[idx]
         return _smallest(idx, key, k)
+
+    def _first_on_registry(self, programme: ProgrammeRuntime, ok: B1, k: int) -> NDArray[np.intp]:
+        """Return the first ``k`` of ``ok`` by registry score (poorest first; ties by index).
+
+        The list's order is read from the start; households re-assessed since its last refresh
+        have moved, so they are merged in by their new score.
+        """
+        which = self.lists[programme]
+        moved = self.registry.moved[which]
+        if moved.size == 0:
+            return first_in_order(self.registry.order[which], ok, k)
+        still = ok.copy()
+        still[moved] = False
+        first = first_in_order(self.registry.order[which], still, k)
+        cand = np.concatenate((first, moved[ok[moved]]))
+        return first_served(cand, self.registry.score[which][cand], min(k, cand.size))
 
     def _lottery(self, programme: ProgrammeRuntime, ctx: PolicyMonth) -> NDArray[np.float64]:
         """Return the programme's order of applications this budget year (one key each)."""

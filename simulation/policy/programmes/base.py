@@ -153,9 +153,12 @@ class ProgrammeRuntime:
         """Give households ``idx`` their benefit ``due`` (Rp; one value or one per household)."""
 
     # -- the monthly cycle ---------------------------------------------------------------
+    def new_month(self) -> None:
+        """Start a month's accounts (before any programme acts: joint enrolments spend too)."""
+        self.paid = 0.0
+
     def act(self, ctx: PolicyMonth) -> None:
         """Settle, complete, enrol, pay."""
-        self.paid = 0.0
         members = self.members()
         self.before(ctx, members)
         finished = self.completes(ctx, members)
@@ -187,8 +190,11 @@ class ProgrammeRuntime:
         self.since[idx] = -1
         self._left |= idx.size > 0
 
-    def eligible(self, ctx: PolicyMonth) -> B1:
-        """Households that qualify now (decile, kind rules, graduation status, duplication)."""
+    def eligible(self, ctx: PolicyMonth, *, joint: bool = False) -> B1:
+        """Households that qualify now (decile, kind rules, graduation status, duplication).
+
+        ``joint``: for a joint enrolment, exempt from duplication avoidance.
+        """
         within = ctx.targeting.within(self)
         extra = self.eligible_extra(ctx)
         ok = within.copy() if extra is None else within & extra
@@ -198,7 +204,7 @@ class ProgrammeRuntime:
             ok &= category
         if self.cooldown:  # fixed-term places rotate
             ok &= self.completed <= ctx.month - self.cooldown  # int16: never is -2**15
-        ok &= ctx.targeting.allowed(self, ctx.month)
+        ok &= ctx.targeting.allowed(self, joint=joint)
         return ok
 
     def enrol(self, ctx: PolicyMonth, members: NDArray[np.intp] | None = None) -> NDArray[np.intp]:
@@ -221,19 +227,37 @@ class ProgrammeRuntime:
             self, ok, room, ctx, lambda cand: self._affordable(ctx, cand, money)
         )
         self.waiting = eligible - int(take.size)
-        if take.size:
-            self.enrolled[take] = True
-            self._stale = True
-            if self.ever.size:
-                self.ever[take] = True
-            self.since[take] = ctx.month
-            if self.one_off_cost() > 0:
-                self.ledger.spend(self.one_off_cost() * take.size)
-                self.paid += self.one_off_cost() * take.size
-            self.on_enrol(ctx, take)
-            if self.kind.bansos:
-                ctx.tracker.enrol(take, ctx.month)
+        self._admit(ctx, take)
         return take
+
+    def enrol_jointly(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> NDArray[np.intp]:
+        """Enrol households ``idx`` (in that order) that qualify, within capacity and budget.
+
+        A joint enrolment: another agency signs these families up together with this one, so
+        duplication avoidance does not apply. Returns the households enrolled.
+        """
+        members = self.members()
+        cand = idx[self.eligible(ctx, joint=True)[idx]]
+        cand = cand[: max(self.capacity - members.size, 0)]
+        take = self._affordable(ctx, cand, self._costs(ctx, members))
+        self._admit(ctx, take)
+        return take
+
+    def _admit(self, ctx: PolicyMonth, take: NDArray[np.intp]) -> None:
+        """Enrol ``take`` now: mark them, pay one-off costs, apply what enrolment does."""
+        if take.size == 0:
+            return
+        self.enrolled[take] = True
+        self._stale = True
+        if self.ever.size:
+            self.ever[take] = True
+        self.since[take] = ctx.month
+        if self.one_off_cost() > 0:
+            self.ledger.spend(self.one_off_cost() * take.size)
+            self.paid += self.one_off_cost() * take.size
+        self.on_enrol(ctx, take)
+        if self.kind.bansos:
+            ctx.tracker.enrol(take, ctx.month)
 
     def _cost(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> F8 | float:
         """Monthly cost of enrolling households ``idx``, the contingency included (Rp)."""

@@ -1,4 +1,8 @@
-"""Village cash-for-work (Padat Karya Tunai Desa): a wage for a fixed term of village work."""
+"""Village cash-for-work (Padat Karya Tunai Desa): a wage for a fixed term of village work.
+
+It is employment, not income support: duplication avoidance does not keep Sembako families out
+of it, and it does not make a family a KPM.
+"""
 
 from __future__ import annotations
 
@@ -7,4 +11,4 @@ from simulation.policy.programmes.cash import Cash, CashRules
 
 __all__ = ["KIND"]
 
-KIND = Kind("cash_for_work", CashRules, Cash, function="income_support")
+KIND = Kind("cash_for_work", CashRules, Cash, function="employment")

@@ -45,7 +45,14 @@ class PackageRules(ProgrammeRules):
 
 
 class Package(ProgrammeRuntime):
-    """Graduation package for active bansos families of productive age with a worker."""
+    """Graduation package for bansos families (or referred graduates) of productive age.
+
+    Eligible: a KPM now, or a graduate Kemensos has referred to Kemenko PM (the hand-over of
+    graduates for follow-up empowerment); head of productive age; an earner; never had one.
+    With joint targeting, the partner agencies sign the family up for their training and
+    credit at enrolment (their room and budget permitting), before the grant's success is
+    drawn, so complementarity counts them.
+    """
 
     rules: PackageRules
 
@@ -53,7 +60,7 @@ class Package(ProgrammeRuntime):
         head = ctx.households.age[:, 0].view(np.uint16)  # an empty slot (-1) wraps high
         ok = head < self.rules.max_head_age * 12
         ok &= ctx.has_worker()
-        ok &= ctx.is_kpm()
+        ok &= ctx.is_kpm() | ctx.targeting.referred(ctx.month)
         ok &= ~self.ever
         return ok
 
@@ -65,6 +72,8 @@ class Package(ProgrammeRuntime):
 
     def on_enrol(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> None:
         r, hh = self.rules, ctx.households
+        if ctx.collaboration.joint_targeting:
+            ctx.join(idx)
         u = ctx.draw("package")[idx]
         k = ctx.complementary(idx)
         p = r.success_base + r.success_skill * np.log(hh.skill[idx])
