@@ -19,22 +19,20 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import xarray as xr
 from tqdm.auto import tqdm
 
+from experiments.docblocks import DOC, update_block
 from scenarios import load_params
 from simulation import run
 from simulation.compare import HEADLINES, paired_effects
 from simulation.params import Params
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "model.md"
 BASELINE, FULL = "baseline_2025", "full_synergy"
 
 
@@ -137,15 +135,6 @@ def table(eff: xr.Dataset) -> str:
     return "\n".join(lines)
 
 
-def update_doc(text: str, path: Path = DOC) -> None:
-    """Replace the block between the ``levers:begin`` and ``levers:end`` markers of ``path``."""
-    doc = path.read_text(encoding="utf-8")
-    pattern = re.compile(r"(<!-- levers:begin -->\n).*?(\n<!-- levers:end -->)", re.S)
-    if not pattern.search(doc):
-        raise SystemExit(f"{path} has no <!-- levers:begin --> ... <!-- levers:end --> block")
-    path.write_text(pattern.sub(lambda m: m.group(1) + text + m.group(2), doc), encoding="utf-8")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m experiments.levers", description=__doc__)
     parser.add_argument("--households", type=int, default=50_000)
@@ -161,7 +150,7 @@ def main(argv: list[str]) -> int:
             f"--replicates {args.replicates} --update-doc`.")  # fmt: skip
     print(text + note)
     if args.update_doc:
-        update_doc(text + note)
+        update_block("levers", text + note, DOC)
     return 0
 
 

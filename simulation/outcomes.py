@@ -96,47 +96,15 @@ class PolicyRecorder:
         with np.errstate(divide="ignore", invalid="ignore"):
             per_grad = np.where(grads > 0, spent / grads, np.nan)
             per_sus = np.where(sustained > 0, spent / sustained, np.nan)
-        spells = rt.tracker.spells.table(months)
-        relapsed = spells["reason"] >= ENDED_POOR
-        within = {h: relapsed & (spells["duration"] <= h) for h in (12, 24)}
-        bad = (spells["first_bad"] >= 0) & (spells["first_bad"] <= HORIZON)
-        start = spells["start"]
-        survival = kaplan_meier(spells["duration"], relapsed, HORIZON)
-        by_type = np.stack(
-            [_share_by_start(start, within[24], 24, months, spells["route"] == r)
-             for r in range(len(GRADUATION_TYPES))], axis=1,
-        )  # fmt: skip
-
-        def monthly(values: NDArray[np.float64], units: str, long: str) -> Any:
-            return (("replicate", "month"), values[None], {"units": units, "long_name": long})
-
-        km = {"units": "1", "long_name": "share of graduates not relapsed (Kaplan-Meier)"}
         return {
-            "cumulative_graduates": monthly(grads, "households", "graduations since the start"),
-            "cumulative_sustained": monthly(sustained, "households", "sustained graduations"),
-            "cumulative_spending": monthly(spent, "Rp", "spending since the start, all lines"),
-            "cost_per_graduate": monthly(per_grad, "Rp/household", "spending per graduation"),
-            "cost_per_sustained_graduate": monthly(
+            "cumulative_graduates": _monthly(grads, "households", "graduations since the start"),
+            "cumulative_sustained": _monthly(sustained, "households", "sustained graduations"),
+            "cumulative_spending": _monthly(spent, "Rp", "spending since the start, all lines"),
+            "cost_per_graduate": _monthly(per_grad, "Rp/household", "spending per graduation"),
+            "cost_per_sustained_graduate": _monthly(
                 per_sus, "Rp/household", "spending per sustained graduation"
             ),
-            "relapse_rate_12": monthly(
-                _share_by_start(start, within[12], 12, months), "1",
-                "share of graduates relapsing within 12 months (the relapse definition)",
-            ),
-            "relapse_rate_24": monthly(
-                _share_by_start(start, within[24], 24, months), "1",
-                "share of graduates relapsing within 24 months (the relapse definition)",
-            ),
-            "poor_any_month_rate_24": monthly(
-                _share_by_start(start, bad, 24, months), "1",
-                "share of graduates below the relapse line in any month within 24 months",
-            ),
-            "relapse_rate_24_by_type": (
-                ("replicate", "month", "graduation_type"), by_type[None],
-                {"units": "1", "long_name": "share relapsing within 24 months, by route"},
-            ),
-            "relapse_survival": (("replicate", "months_since_graduation"), survival[None], km),
-        }  # fmt: skip
+        } | _relapse_variables(rt, months)
 
     def _budgets(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
         n_years = -(-model.params.run.months // 12)
@@ -183,6 +151,45 @@ class PolicyRecorder:
             "year": first + np.arange(-(-run.months // 12)),
             "months_since_graduation": np.arange(HORIZON + 1),
         }
+
+
+def _monthly(values: NDArray[np.float64], units: str, long: str) -> Any:
+    return (("replicate", "month"), values[None], {"units": units, "long_name": long})
+
+
+def _relapse_variables(rt: PolicyRuntime, months: int) -> dict[str, Any]:
+    """Relapse rates (by definition, by route, the monthly rate) and the survival curve."""
+    spells = rt.tracker.spells.table(months - 1)  # open spells: seen until the last month
+    relapsed = spells["reason"] >= ENDED_POOR
+    within = {h: relapsed & (spells["duration"] <= h) for h in (12, 24)}
+    bad = (spells["first_bad"] >= 0) & (spells["first_bad"] <= HORIZON)
+    start = spells["start"]
+    by_type = np.stack(
+        [_share_by_start(start, within[24], 24, months, spells["route"] == r)
+         for r in range(len(GRADUATION_TYPES))], axis=1,
+    )  # fmt: skip
+    survival = kaplan_meier(spells["duration"], relapsed, HORIZON)
+    km = {"units": "1", "long_name": "share of graduates not relapsed (Kaplan-Meier)"}
+    return {
+        "relapse_rate_12": _monthly(
+            _share_by_start(start, within[12], 12, months), "1",
+            "share of graduates relapsing within 12 months (the relapse definition)",
+        ),
+        "relapse_rate_24": _monthly(
+            _share_by_start(start, within[24], 24, months), "1",
+            "share of graduates relapsing within 24 months (the relapse definition)",
+        ),
+        "poor_any_month_rate_24": _monthly(
+            _share_by_start(start, bad, 24, months), "1",
+            "share of graduates below the relapse line in a month within 24 months, "
+            "while not relapsed",
+        ),
+        "relapse_rate_24_by_type": (
+            ("replicate", "month", "graduation_type"), by_type[None],
+            {"units": "1", "long_name": "share relapsing within 24 months, by route"},
+        ),
+        "relapse_survival": (("replicate", "months_since_graduation"), survival[None], km),
+    }  # fmt: skip
 
 
 def _overhead_by_month(rt: PolicyRuntime, months: int) -> NDArray[np.float64]:

@@ -137,7 +137,6 @@ def test_lever_table_runs_every_lever(capsys: pytest.CaptureFixture[str], tmp_pa
         small = {"world.population.village_size": 20, "run.months": 26, "run.burn_in_months": 2}
         m.setattr(levers, "load_params", lambda name, o: real(name, o | small))
         m.setattr(levers, "DOC", doc)
-        m.setattr(levers.update_doc, "__defaults__", (doc,))
         assert levers.main(["--households", "300", "--replicates", "2", "--update-doc"]) == 0
     rows = capsys.readouterr().out.strip().splitlines()[2 : 2 + len(levers.LEVERS)]
     assert [r.split(" | ")[0].lstrip("| ") for r in rows] == list(levers.LEVERS)

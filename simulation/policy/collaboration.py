@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.network import ContributorNeighbours, village_network
-from simulation.policy.graduation import GRADUATED, SUSTAINED
+from simulation.policy.graduation import GRADUATED, NOT_CONSIDERED, PASSED_OVER, SUSTAINED
 
 if TYPE_CHECKING:
     from simulation.policy.graduation import GraduationTracker
@@ -60,11 +60,14 @@ class Collaboration:
         group that receiving programmes reserve their quotas for, and a graduate among them is
         eligible for the graduation package.
         """
-        rate = self.rules.referral_rate
+        rate, due = self.rules.referral_rate, self.tracker.referred_due
         if rate <= 0.0 or idx.size == 0:  # nobody is referred: no draw needed
             return
-        chosen = idx if rate >= 1.0 else idx[ctx.draw("referral")[idx] < rate]
-        self.tracker.referred_due[chosen] = ctx.month + self.rules.referral_delay
+        won = np.ones(idx.size, dtype=bool) if rate >= 1.0 else ctx.draw("referral")[idx] < rate
+        lost = idx[~won]
+        due[lost[due[lost] == NOT_CONSIDERED]] = PASSED_OVER  # considered once, not again
+        due[idx[won]] = ctx.month + self.rules.referral_delay
+        self.tracker.any_referred |= bool(won.any())
 
     def join(
         self, ctx: PolicyMonth, idx: NDArray[np.intp], partners: list[ProgrammeRuntime]

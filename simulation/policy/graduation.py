@@ -35,6 +35,10 @@ NATURAL, REGISTRY, SELF_DECLARED, EMPOWERMENT = range(4)
 END_REASONS = ("open", "sustained", "relapsed_poor", "relapsed_reenrolled")
 OPEN, ENDED_SUSTAINED, ENDED_POOR, ENDED_REENROLLED = range(4)
 
+#: ``referred_due`` of a household never considered for referral, and of one considered and
+#: not referred (a near-graduate is considered once; a graduation refers anew)
+NOT_CONSIDERED, PASSED_OVER = -1, -2
+
 #: ALLOWED[old, new] is True for a legal transition.
 ALLOWED = np.zeros((5, 5), dtype=bool)
 for _old, _new in ((NEVER, ENROLLED), (ENROLLED, GRADUATED), (GRADUATED, SUSTAINED),
@@ -117,6 +121,7 @@ class GraduationTracker:
         self.had_package = np.zeros(n, dtype=bool)
         self.package_success = np.zeros(n, dtype=bool)
         self.referred_due = np.full(n, -1, dtype=np.int16)
+        self.any_referred = False  # whether anyone was ever referred (saves a mask a month)
         self.spell = np.full(n, -1, dtype=np.int32)  # index of the current graduation spell
         self.spells = Spells()
         self.new = dict.fromkeys(GRADUATION_TYPES, 0)

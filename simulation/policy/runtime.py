@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import ndtri
 
 from simulation.mechanisms.income import total_income
 from simulation.metrics import weighted_deciles
@@ -28,6 +29,7 @@ from simulation.policy.graduation import (
     EMPOWERMENT,
     ENROLLED,
     NATURAL,
+    NOT_CONSIDERED,
     REGISTRY,
     SELF_DECLARED,
     GraduationTracker,
@@ -99,7 +101,7 @@ class PolicyRuntime:
             self.programmes,
             self.tracker,
             policy.collaboration,
-            referral_months=policy.graduation.sustain_months,
+            referral_months=policy.collaboration.referral_months,
         )
         self.collaboration = Collaboration(
             policy.collaboration,
@@ -161,11 +163,10 @@ class PolicyRuntime:
         """Kemensos' list re-assesses households ``idx`` now (one normal each, keyed draws)."""
         if idx.size == 0:
             return
-        noise = self.model.streams.generator("reassess", self.model.month).standard_normal(self.n)
-        hh = self.model.households
-        self.registry.reassess(
-            self.kemensos_list(), idx, self.model.month, hh.consumption_pc, noise[idx]
-        )
+        # one uniform per household, turned into normals for those re-assessed only
+        u = self.model.streams.generator("reassess", self.model.month).random(self.n)[idx]
+        hh, month = self.model.households, self.model.month
+        self.registry.reassess(self.kemensos_list(), idx, month, hh.consumption_pc, ndtri(u))
 
     def month_context(self, month: int) -> PolicyMonth:
         """Build the context of ``month`` (the model's environment must be prepared)."""
@@ -254,7 +255,8 @@ class PolicyRuntime:
         self._graduate(ctx, self._self_declared(ctx), SELF_DECLARED)
         self._natural(ctx)
         decile = self.kemensos_deciles()
-        near = self.is_kpm() & (decile == g.threshold_decile) & (tr.referred_due < 0)
+        near = self.is_kpm() & (decile == g.threshold_decile)
+        near &= tr.referred_due == NOT_CONSIDERED
         self.collaboration.refer(ctx, np.flatnonzero(near))
 
     def _welfare_test(self, ctx: PolicyMonth, decile: NDArray[np.int8]) -> NDArray[np.bool_]:

@@ -160,6 +160,7 @@ class Collaboration(Schema):
         "1", "share of graduates and near-graduates Kemensos refers", ge=0, le=1
     )
     referral_delay: int = spec("months", "months before a referral is acted on", ge=0, le=24)
+    referral_months: int = spec("months", "months a referral stays in force", ge=1, le=120)
     joint_targeting: bool = spec(
         "-", "partner agencies enrol package families in training and credit at once"
     )

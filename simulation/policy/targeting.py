@@ -68,6 +68,7 @@ class Targeting:
         self._status_ok: B1 | None = None  # bansos status filter, this month
         self._carry: dict[ProgrammeRuntime, float] = {}  # quota places owed (fractions)
         self._keys: dict[ProgrammeRuntime, tuple[int, NDArray[np.float64]]] = {}
+        self._referred: tuple[int, B1] | None = None
 
     # -- routing ---------------------------------------------------------------------------
     def list_of(self, programme: ProgrammeRuntime) -> str:
@@ -78,17 +79,23 @@ class Targeting:
         """Registry deciles seen by ``programme``."""
         return self.registry.decile[self.lists[programme]]
 
-    def within(self, programme: ProgrammeRuntime) -> B1:
-        """Households in the registry deciles ``programme`` serves (do not modify)."""
-        return self.registry.within(self.lists[programme], programme.spec.max_decile)
+    def within(self, programme: ProgrammeRuntime, month: int) -> B1:
+        """Households in the registry deciles ``programme`` serves (do not modify).
+
+        A programme that receives referrals (a quota for referred households, or a graduation
+        package) also serves referred households whatever their decile: the referral is its
+        list, and graduates sit above the deciles bansos serve.
+        """
+        within = self.registry.within(self.lists[programme], programme.spec.max_decile)
+        t = programme.spec.targeting
+        receives = (t.quota > 0 and t.quota_for == "referred") or programme.spec.kind == "package"
+        if not receives or not self.tracker.any_referred:
+            return within
+        return within | self.referred(month)
 
     def scores(self, programme: ProgrammeRuntime) -> NDArray[np.float32]:
         """Registry proxy scores seen by ``programme`` (lower is poorer)."""
         return self.registry.score[self.lists[programme]]
-
-    def order(self, programme: ProgrammeRuntime) -> NDArray[np.int32]:
-        """Households in the registry order seen by ``programme`` (poorest score first)."""
-        return self.registry.order[self.lists[programme]]
 
     # -- eligibility filters ---------------------------------------------------------------
     def new_month(self) -> None:
@@ -115,24 +122,31 @@ class Targeting:
     def _bansos_status_ok(self) -> B1:
         """Households whose graduation status allows bansos, once a month (do not modify).
 
-        A graduate or a relapsed household only once Kemensos' registry list has looked at it
-        again since it graduated or relapsed (at a refresh, or re-assessed at a follow-up
-        visit); computed after graduation. Enrolments during the agencies' steps do not change
+        A graduate only once Kemensos' registry list has looked at it again after the month it
+        graduated, a relapsed household once the list has looked at it in or after the month
+        it relapsed (at a refresh, or re-assessed at a follow-up visit); computed after
+        graduation. Enrolments during the agencies' steps do not change
         it: they only move households it allows to ENROLLED, which it allows too.
         """
         if self._status_ok is None:
             tr = self.tracker
             seen = self.registry.seen[self.kemensos_list]
             ok = (tr.status != GRADUATED) | (seen > tr.grad_month)
-            ok &= (tr.status != RELAPSED) | (seen > tr.relapse_month)
+            # a look in the month of the relapse counts: it saw the state the relapse saw
+            ok &= (tr.status != RELAPSED) | (seen >= tr.relapse_month)
             self._status_ok = ok
         return self._status_ok
 
     def referred(self, month: int) -> B1:
-        """Households whose referral to Kemenko PM's programmes is in force in ``month``."""
-        due = self.tracker.referred_due.astype(np.int32)
-        out: B1 = (due >= 0) & (due <= month) & (month < due + self.referral_months)
-        return out
+        """Households whose referral to Kemenko PM's programmes is in force in ``month``.
+
+        Made once a month (do not modify): referrals are made before the agencies act.
+        """
+        if self._referred is None or self._referred[0] != month:
+            due = self.tracker.referred_due.astype(np.int32)
+            now = (due >= 0) & (due <= month) & (month < due + self.referral_months)
+            self._referred = (month, now)
+        return self._referred[1]
 
     # -- serving order ---------------------------------------------------------------------
     def category(self, programme: ProgrammeRuntime, assets: NDArray[np.float64]) -> B1 | None:
@@ -147,8 +161,10 @@ class Targeting:
     def group(self, programme: ProgrammeRuntime, month: int) -> B1:
         """Return the households the programme's quota is for, this month."""
         tr, who = self.tracker, programme.spec.targeting.quota_for
-        if who == "relapsed":  # fell back: relapsed, or graduates the registry sees again
-            out: B1 = (tr.status == RELAPSED) | (tr.status == GRADUATED)
+        if who == "relapsed":  # relapsed, or graduates the registry has looked at again
+            seen = self.registry.seen[self.kemensos_list]
+            again = (tr.status == GRADUATED) & (seen > tr.grad_month)
+            out: B1 = (tr.status == RELAPSED) | again
             return out
         return self.referred(month)
 
@@ -167,7 +183,8 @@ class Targeting:
         from month to month) goes first to the quota's group, by the same rule, then the rest
         by the rule; ``afford`` cuts it again.
         """
-        take = afford(self.first(programme, ok, k, ctx))
+        leading = self.first(programme, ok, k, ctx)
+        take = afford(leading)
         quota = programme.spec.targeting.quota
         if quota <= 0 or take.size == 0:
             return take
@@ -175,9 +192,8 @@ class Targeting:
         places = int(share)
         self._carry[programme] = share - places
         first = self.first(programme, ok & self.group(programme, ctx.month), places, ctx)
-        rest_ok = ok.copy()
-        rest_ok[first] = False
-        rest = self.first(programme, rest_ok, k - first.size, ctx)
+        # the first k - len(first) of the others by the rule are among the first k of all
+        rest = leading[~np.isin(leading, first)][: k - first.size]
         return afford(np.concatenate((first, rest)))
 
     def first(

@@ -102,6 +102,7 @@ class ProgrammeRuntime:
         # enrolment outside the monthly cycle made them stale, or exits left some out
         self._members = np.zeros(0, dtype=np.intp)
         self._stale = self._left = False
+        self._acted = -(2**31)  # month of the last monthly cycle
 
     # -- hooks ---------------------------------------------------------------------------
     def before(self, ctx: PolicyMonth, members: NDArray[np.intp]) -> None:
@@ -174,6 +175,7 @@ class ProgrammeRuntime:
             members = np.insert(members, np.searchsorted(members, taken), taken)
         self._members, self._stale, self._left = members, False, False
         self.pay(ctx, members)
+        self._acted = ctx.month
 
     def members(self) -> NDArray[np.intp]:
         """Return the enrolled households, in order (do not modify)."""
@@ -193,13 +195,14 @@ class ProgrammeRuntime:
     def eligible(self, ctx: PolicyMonth, *, joint: bool = False) -> B1:
         """Households that qualify now (decile, kind rules, graduation status, duplication).
 
-        ``joint``: for a joint enrolment, exempt from duplication avoidance.
+        ``joint``: for a joint enrolment, exempt from duplication avoidance and from the
+        targeting's category (the package a joint enrolment goes with starts the enterprise).
         """
-        within = ctx.targeting.within(self)
+        within = ctx.targeting.within(self, ctx.month)
         extra = self.eligible_extra(ctx)
         ok = within.copy() if extra is None else within & extra
         ok &= ~self.enrolled
-        category = ctx.targeting.category(self, ctx.households.assets)
+        category = None if joint else ctx.targeting.category(self, ctx.households.assets)
         if category is not None:  # e.g. households with a running micro-enterprise
             ok &= category
         if self.cooldown:  # fixed-term places rotate
@@ -241,6 +244,8 @@ class ProgrammeRuntime:
         cand = cand[: max(self.capacity - members.size, 0)]
         take = self._affordable(ctx, cand, self._costs(ctx, members))
         self._admit(ctx, take)
+        if self._acted == ctx.month:  # this month's cycle is over: pay the newcomers now
+            self.pay(ctx, np.sort(take))
         return take
 
     def _admit(self, ctx: PolicyMonth, take: NDArray[np.intp]) -> None:
@@ -325,7 +330,9 @@ class ProgrammeRuntime:
     def pay(self, ctx: PolicyMonth, members: NDArray[np.intp] | None = None) -> None:
         """Pay what is due, in rank order while the ledger holds money, and apply it.
 
-        ``members`` are the enrolled households, if already known.
+        ``members`` are the enrolled households, if already known. Households owed nothing this
+        month still receive what costs nothing (a free service's effect); a flat amount of 0
+        (PKH between payments) applies nothing.
         """
         idx = self.members() if members is None else members
         due = self.due(ctx, idx)
@@ -334,13 +341,11 @@ class ProgrammeRuntime:
                 idx = idx[:0]
             total = float(due) * idx.size
         else:
-            owed = due > 0  # type: ignore[operator]
-            idx, due = idx[owed], due[owed]  # type: ignore[index]
             total = float(np.sum(due))
         if total > self.ledger.remaining:
             first = np.argsort(ctx.targeting.scores(self)[idx], kind="stable")
             each = np.broadcast_to(due, idx.shape)[first]
-            ok = np.cumsum(each) <= self.ledger.remaining
+            ok = (np.cumsum(each) <= self.ledger.remaining) | (each <= 0)
             idx = idx[first][ok]
             due = due if np.ndim(due) == 0 else each[ok]
             total = float(each[ok].sum())

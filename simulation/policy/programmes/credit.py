@@ -5,8 +5,9 @@ poverty-trap dynamics); the rest is working capital (stock, inputs) that earns t
 return while it is held and pays back its share of the principal as the loan amortises. Each
 month after the first the annuity ``P = L * r / (1 - (1 + r)**-T)`` falls due on the debt
 ``D``: interest ``r * D`` and principal ``P - r * D``; the working capital pays
-``(1 - fixed_share)`` of the principal, savings pay the interest and the rest. A household whose
-savings fall short misses the payment (the interest stays on the debt) and after
+``(1 - fixed_share)`` of the principal (the stock is sold down by as much), savings pay the
+interest and the rest. A household whose savings fall short misses the payment (the interest
+stays on the debt, the stock is kept) and after
 ``default_after`` missed payments in a row defaults: the debt and the working capital are
 written off, a share ``loss_cost_share`` of the debt is charged to the budget while money is
 left, and the household is never lent to again.
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
     from simulation.policy.schema import Programme
 
-__all__ = ["KIND", "Credit", "CreditRules"]
+__all__ = ["KIND", "REPAID", "Credit", "CreditRules"]
+
+#: a debt at or below this is repaid (the annuity leaves rounding behind) (Rp)
+REPAID = 1e-6
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class Credit(ProgrammeRuntime):
         super().__init__(spec, kind, n, weight)
         self.missed = np.zeros(n, dtype=np.int16)
         self.defaulted = np.zeros(n, dtype=bool)
+        self.stock = np.zeros(n)  # working capital still held (Rp)
         self.repaid = 0.0  # Rp repaid this month (sample)
         self.defaults = 0  # households defaulting this month
 
@@ -80,7 +85,8 @@ class Credit(ProgrammeRuntime):
         hh.assets[idx] += r.fixed_share * r.loan
         hh.debt[idx] += r.loan
         self.missed[idx] = 0
-        ctx.env.hold_working_capital(idx, np.full(idx.size, (1.0 - r.fixed_share) * r.loan))
+        self.stock[idx] = (1.0 - r.fixed_share) * r.loan
+        ctx.env.hold_working_capital(idx, self.stock[idx])
 
     def before(self, ctx: PolicyMonth, members: NDArray[np.intp]) -> None:
         """Collect instalments (working capital, then savings), settle defaults, hold the stock."""
@@ -97,6 +103,7 @@ class Credit(ProgrammeRuntime):
         can = hh.savings[owing] >= from_savings
         paying = owing[can]
         hh.savings[paying] -= from_savings[can]
+        self.stock[paying] = np.maximum(self.stock[paying] - from_stock[can], 0.0)
         debt = debt + interest
         debt[can] -= pay[can]
         self.repaid = float(pay[can].sum())
@@ -108,15 +115,20 @@ class Credit(ProgrammeRuntime):
             self.ledger.spend(loss)
             self.paid += loss
             debt[default] = 0.0
+            self.stock[owing[default]] = 0.0
             self.defaulted[owing[default]] = True
             self.defaults = int(default.sum())
         hh.debt[owing] = np.maximum(debt, 0.0)
-        # the stock still held is the working capital's share of what is still owed
-        ctx.env.hold_working_capital(owing, (1.0 - c.fixed_share) * hh.debt[owing])
+        ctx.env.hold_working_capital(owing, self.stock[owing])  # a missed month sells nothing
 
     def completes(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> B1:
-        done: B1 = (ctx.households.debt[idx] <= 1e-6) | self.defaulted[idx]
+        done: B1 = (ctx.households.debt[idx] <= REPAID) | self.defaulted[idx]
         return done
+
+    def on_complete(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> None:
+        """Clear a repaid loan's rounding from the debt, and its stock."""
+        ctx.households.debt[idx] = 0.0
+        self.stock[idx] = 0.0
 
     def due(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> float:
         return 0.0

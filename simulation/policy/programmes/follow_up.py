@@ -55,17 +55,20 @@ class FollowUp(ProgrammeRuntime):
         super().__init__(spec, kind, n, weight)
         self.support_left = np.zeros(n, dtype=np.int8)  # months of shock support still due
 
-    def _followed(self, ctx: PolicyMonth) -> B1:
+    def _followed(self, ctx: PolicyMonth, idx: NDArray[np.intp] | slice = slice(None)) -> B1:
+        """Graduates within ``months`` of graduating (of ``idx``, or all)."""
         tr = ctx.tracker
-        recent: B1 = ctx.month - tr.grad_month.astype(np.int32) < self.rules.months
-        out: B1 = (tr.status == GRADUATED) & recent
+        recent: B1 = ctx.month - tr.grad_month[idx].astype(np.int32) < self.rules.months
+        out: B1 = (tr.status[idx] == GRADUATED) & recent
         return out
 
     def eligible_extra(self, ctx: PolicyMonth) -> B1:
         return self._followed(ctx)
 
     def monthly_cost(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> float:
-        return self.rules.visit_cost
+        """Return the visit and the support, budgeted as one episode per followed graduate."""
+        r = self.rules
+        return r.visit_cost + r.shock_support * r.support_months / r.months
 
     def before(self, ctx: PolicyMonth, members: NDArray[np.intp]) -> None:
         """Find who was hit by a shock, and re-assess those who fell below the poverty line."""
@@ -77,7 +80,7 @@ class FollowUp(ProgrammeRuntime):
             ctx.reassess(members[poor])
 
     def completes(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> B1:
-        return ~self._followed(ctx)[idx]
+        return ~self._followed(ctx, idx)
 
     def on_complete(self, ctx: PolicyMonth, idx: NDArray[np.intp]) -> None:
         self.support_left[idx] = 0

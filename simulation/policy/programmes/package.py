@@ -60,7 +60,8 @@ class Package(ProgrammeRuntime):
         head = ctx.households.age[:, 0].view(np.uint16)  # an empty slot (-1) wraps high
         ok = head < self.rules.max_head_age * 12
         ok &= ctx.has_worker()
-        ok &= ctx.is_kpm() | ctx.targeting.referred(ctx.month)
+        kpm = ctx.is_kpm()
+        ok &= (kpm | ctx.targeting.referred(ctx.month)) if ctx.tracker.any_referred else kpm
         ok &= ~self.ever
         return ok
 
