@@ -109,3 +109,20 @@ def test_reference_path_matches_with_programmes() -> None:
 def test_baseline_is_reproducible() -> None:
     p = baseline(run__months=12)
     xr.testing.assert_identical(run(p), run(p))
+
+
+def test_no_mass_relapse_at_the_first_check_after_graduation() -> None:
+    """Issue 12's symptom: a third of graduates 'relapsed' at the first monthly check.
+
+    Now a graduate is judged at the follow-ups, and re-enters bansos only after the registry
+    has looked again, so almost nobody relapses in the first months; the relapse and monthly
+    rates are both far below the 69% the old monthly bottom-40 test gave.
+    """
+    p = small_params("baseline_2025", world__population__households=3000,
+                     world__population__village_size=50, run__months=48)  # fmt: skip
+    ds = run(p).isel(replicate=0)
+    survival = ds.relapse_survival.values
+    assert float(ds.graduations.sum()) > 0
+    assert survival[1] >= 0.99 and survival[5] >= 0.95
+    assert 0.0 < float(ds.relapse_rate_24[-1]) < 0.35
+    assert float(ds.poor_any_month_rate_24[-1]) < 0.35
