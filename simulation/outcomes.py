@@ -214,8 +214,8 @@ def _share_by_start(
     """
     if among is not None:
         start, event = start[among], event[among]
-    begun = np.bincount(start, minlength=months)[:months].cumsum()
-    hits = np.bincount(start, weights=event, minlength=months)[:months].cumsum()
+    begun = np.cumsum(np.bincount(start, minlength=months)[:months])
+    hits = np.cumsum(np.bincount(start, weights=event, minlength=months)[:months])
     out = np.full(months, np.nan)
     old = np.arange(months) - h  # spells begun in months 0..t-h
     ok = old >= 0
