@@ -26,6 +26,7 @@ from simulation.policy.month import PolicyMonth
 from simulation.policy.programmes.base import ProgrammeRuntime
 from simulation.policy.programmes.pkh import PKHRules, pkh_annual_benefit
 from simulation.policy.registry import first_in_order, first_served, weighted_deciles
+from simulation.runner import run_replicate
 
 SMALL: dict[str, Any] = {
     "world.population.households": 300,
@@ -154,6 +155,8 @@ def _pkh_transfers(pkh_budget: float | None) -> list[float]:
         model.step()
         assert pkh.enrolled[i], f"not enrolled in month {month}"
         received.append(float(model.households.transfer_income[i]))
+        owed = float(pkh.owed[i])  # type: ignore[attr-defined]
+        assert owed == pytest.approx(0.0 if month % 3 == 2 else 150_000.0 * (month % 3 + 1))
     assert (model.households.age[i, 2:4] // 12).tolist() == [9, 10]  # still primary age
     return received
 
@@ -164,18 +167,47 @@ PKH_COMMITMENT_BUG = (
     "and in September two quarters are still unpaid), so PKH over-commits its ledger and the "
     "December payment is rationed"
 )
-QUARTERLY = [450_000.0 if m in (2, 5, 8, 11) else 0.0 for m in range(12)]
+MONTHLY = [150_000.0] * 12  # the entitlement: 1.8 M a year, smoothed over the quarter
 
 
-def test_pkh_family_with_two_primary_children_is_paid_quarterly_when_budget_is_ample() -> None:
+def test_pkh_family_plans_on_its_entitlement_and_is_paid_quarterly_when_budget_is_ample() -> None:
+    """The family's income is its monthly entitlement; the quarterly cash settles what it owed."""
     received = _pkh_transfers(pkh_budget=1e20)
-    assert received == pytest.approx(QUARTERLY, abs=1e-6)
+    assert received == pytest.approx(MONTHLY, abs=1e-6)
     assert sum(received) == pytest.approx(1_800_000.0)
 
 
-def test_pkh_family_with_two_primary_children_is_paid_quarterly() -> None:
+def test_pkh_family_plans_on_its_entitlement_and_is_paid_quarterly() -> None:
     received = _pkh_transfers(pkh_budget=None)  # the 2025 budget
-    assert received == pytest.approx(QUARTERLY, abs=1e-6)
+    assert received == pytest.approx(MONTHLY, abs=1e-6)
+
+
+def test_pkh_family_leaving_between_payments_forfeits_what_it_was_owed() -> None:
+    """Paid in arrears: a family that leaves before the payment loses what it spent ahead."""
+    model = GraduationModel(baseline())
+    i = 0
+    _two_primary_children_family(model, i)
+    pkh = programme(model, "PKH")
+    pkh.ledger.budgets = (1e20,)
+    model.step()  # January: enrolled, owed 150,000
+    model.step()  # February: owed 300,000
+    assert float(pkh.owed[i]) == pytest.approx(300_000.0)  # type: ignore[attr-defined]
+    savings = float(model.households.savings[i])
+    pkh.leave(np.array([i]))  # leaves before March's payment
+    assert model.runtime is not None
+    pkh.pay(model.runtime.month_context(2), np.zeros(0, dtype=np.intp))
+    assert float(model.households.savings[i]) == pytest.approx(savings - 300_000.0)
+    assert float(pkh.owed[i]) == 0.0  # type: ignore[attr-defined]
+
+
+def test_pkh_payments_smoothed_leave_no_payment_month_cycle() -> None:
+    """The headcount has no quarterly saw-tooth once families plan on their entitlement."""
+    size = {"world.population.households": 20_000, "run.months": 24, "run.burn_in_months": 12}
+    p = load_params("baseline_2025", SMALL | size)
+    rate = run_replicate(p, 0).poverty_rate.values[0, 6:]  # past the first months' fall
+    pay = np.array([m % 3 == 2 for m in range(6, 24)])
+    gap = float(rate[~pay].mean() - rate[pay].mean())
+    assert abs(gap) < 0.002  # the unsmoothed baseline dipped by 0.5-1 pp in payment months
 
 
 def test_pkh_enrolment_leaves_enough_budget_for_the_years_payments() -> None:
@@ -541,7 +573,6 @@ def test_bansos_status_filter_kept_through_the_month_changes_nothing(
 ) -> None:
     """The graduation-status filter computed once a month gives the run of one computed anew."""
     from simulation.policy.targeting import Targeting
-    from simulation.runner import run_replicate
 
     params = load_params("full_synergy", {"world.population.households": 2000, "run.months": 30,
                                           "run.burn_in_months": 6})  # fmt: skip

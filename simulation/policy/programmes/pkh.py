@@ -1,4 +1,12 @@
-"""PKH (Program Keluarga Harapan): conditional cash by family composition, paid quarterly."""
+"""PKH (Program Keluarga Harapan): conditional cash by family composition, paid quarterly.
+
+Families smooth the quarterly payment: a family is owed its entitlement month by month and
+plans on it (it buys on credit at the shop against the payment, or keeps part of a payment for
+the months ahead), so the entitlement is its transfer income every month, while the ledger pays
+the cash in arrears every ``payment_interval`` months and the payment settles what is owed.
+What a family was owed but is not paid (it left before the payment, or money ran short) comes
+off its savings.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +24,8 @@ if TYPE_CHECKING:
     from simulation.policy.schema import Programme
 
 __all__ = ["KIND", "PKH", "PKHRules", "pkh_annual_benefit"]
+
+_SETTLED = 1e-6  # owed below this after a payment is settled (rounding) (Rp)
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ class PKH(ProgrammeRuntime):
         self._annual = np.zeros(n)
         self._payable = np.zeros(n, dtype=bool)  # families with a benefit (annual > 0)
         self._epoch = -1  # composition epoch of ``_annual``
+        self.owed = np.zeros(n)  # entitlement accrued and not yet paid (Rp)
+        self._forfeit: list[tuple[NDArray[np.intp], F8]] = []  # owed to families that left
 
     def annual(self, ctx: PolicyMonth) -> F8:
         """Annual benefit each family would receive now (Rp/year).
@@ -108,8 +120,34 @@ class PKH(ProgrammeRuntime):
         months = np.minimum(self.months_in(ctx, idx) + 1, k)
         return self.annual(ctx)[idx] * months / 12.0
 
+    def leave(self, idx: NDArray[np.intp]) -> None:
+        """End the enrolment of ``idx``; what they were owed is forfeited (paid in arrears)."""
+        owed = self.owed[idx]
+        lost = owed > 0
+        if lost.any():
+            self._forfeit.append((idx[lost], owed[lost]))
+        self.owed[idx] = 0.0
+        super().leave(idx)
+
+    def pay(self, ctx: PolicyMonth, members: NDArray[np.intp] | None = None) -> None:
+        """Members receive their monthly entitlement; the ledger pays the cash when due."""
+        savings = ctx.households.savings
+        for lost, amount in self._forfeit:  # spent ahead of a payment that will not come
+            savings[lost] -= amount
+        self._forfeit.clear()
+        idx = self.members() if members is None else members
+        entitlement = self.annual(ctx)[idx] / 12.0
+        ctx.households.transfer_income[idx] += entitlement
+        self.owed[idx] += entitlement
+        super().pay(ctx, idx)
+        if (ctx.month + 1) % self.rules.payment_interval == 0:  # a payment month
+            unpaid = idx[self.owed[idx] > _SETTLED]  # money ran short: not owed later
+            savings[unpaid] -= self.owed[unpaid]
+            self.owed[unpaid] = 0.0
+
     def apply(self, ctx: PolicyMonth, idx: NDArray[np.intp], due: F8 | float) -> None:
-        ctx.households.transfer_income[idx] += due
+        """Settle what the families paid were owed (it was their income month by month)."""
+        self.owed[idx] -= due
 
 
 KIND = Kind("pkh", PKHRules, PKH, function="income_support", bansos=True)
