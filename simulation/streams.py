@@ -39,6 +39,7 @@ DECISIONS = (
     "self_declare",
     "lottery",
     "reassess",
+    "trial",
 )
 
 

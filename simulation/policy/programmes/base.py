@@ -98,6 +98,9 @@ class ProgrammeRuntime:
         self.capacity = int(spec.capacity / weight)
         self.paid = 0.0  # Rp paid this month (sample)
         self.waiting = 0  # eligible households not enrolled this month
+        #: if set, only these households may enrol (a list the programme serves, such as a
+        #: trial's treatment arm; see experiments/graduation_rct)
+        self.only: B1 | None = None
         # the enrolled households, sorted, kept from one month to the next unless an
         # enrolment outside the monthly cycle made them stale, or exits left some out
         self._members = np.zeros(0, dtype=np.intp)
@@ -202,6 +205,8 @@ class ProgrammeRuntime:
         extra = self.eligible_extra(ctx)
         ok = within.copy() if extra is None else within & extra
         ok &= ~self.enrolled
+        if self.only is not None:
+            ok &= self.only
         category = None if joint else ctx.targeting.category(self, ctx.households.assets)
         if category is not None:  # e.g. households with a running micro-enterprise
             ok &= category

@@ -42,13 +42,15 @@ class PackageRules(ProgrammeRules):
     success_base: float = spec("1", "chance the grant becomes a lasting asset", ge=0, le=1)
     success_skill: float = spec("1/log-skill", "added chance per log-point of skill", ge=0, le=1)
     max_head_age: float = spec("years", "oldest eligible head (productive age)", gt=0, le=120)
+    kpm_only: bool = spec("-", "offered to bansos families (and referred graduates) only")
 
 
 class Package(ProgrammeRuntime):
     """Graduation package for bansos families (or referred graduates) of productive age.
 
-    Eligible: a KPM now, or a graduate Kemensos has referred to Kemenko PM (the hand-over of
-    graduates for follow-up empowerment); head of productive age; an earner; never had one.
+    Eligible: with ``kpm_only`` (PENA), a KPM now or a graduate Kemensos has referred to Kemenko
+    PM (the hand-over of graduates for follow-up empowerment); head of productive age; an
+    earner; never had one.
     With joint targeting, the partner agencies sign the family up for their training and
     credit at enrolment (their room and budget permitting), before the grant's success is
     drawn, so complementarity counts them.
@@ -60,8 +62,9 @@ class Package(ProgrammeRuntime):
         head = ctx.households.age[:, 0].view(np.uint16)  # an empty slot (-1) wraps high
         ok = head < self.rules.max_head_age * 12
         ok &= ctx.has_worker()
-        kpm = ctx.is_kpm()
-        ok &= (kpm | ctx.targeting.referred(ctx.month)) if ctx.tracker.any_referred else kpm
+        if self.rules.kpm_only:
+            kpm = ctx.is_kpm()
+            ok &= (kpm | ctx.targeting.referred(ctx.month)) if ctx.tracker.any_referred else kpm
         ok &= ~self.ever
         return ok
 
