@@ -306,6 +306,16 @@ def sweep(
     return out
 
 
+def calibration(trials: int, households: int) -> dict[str, float]:
+    """Time a calibration (``trials`` evaluations at ``households``, one replicate)."""
+    from experiments.calibration.fit import calibrate
+
+    t = time.perf_counter()
+    cal = calibrate(trials, households, 1, seed=0, progress=False)
+    return {"trials": trials, "households": households, "seconds": time.perf_counter() - t,
+            "loss": cal.loss, "start_loss": cal.start_loss}  # fmt: skip
+
+
 TARGETS = {
     "step_1M_over_floor": ("<=", 8.0),
     "reference_ratio": (">=", 100.0),
@@ -313,6 +323,7 @@ TARGETS = {
     "creation_share_100k": ("<=", 0.10),
     "sweep_efficiency": (">=", 0.85),
     "sweep_overhead_share": ("<=", 0.05),
+    "calibration_200_50k_minutes": ("<=", 30.0),
 }
 
 
@@ -337,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     res["sweep"] = sweep(jobs=2 if small else 8, households=300 if small else 100_000,
                          months=6 if small else 60, replicates=1 if small else 4,
                          repeats=1 if small else 2)  # fmt: skip
+    res["calibration"] = calibration(2 if small else 200, 1000 if small else 50_000)
     f, f1 = res["floor"], res["steps"][-1]["floor"]  # the floor, alone and beside the 1M step
     figures = {
         "step_1M_over_floor": res["steps"][-1]["ns_per_household"] / (f1["B_ns"] + f1["G_ns"]),
@@ -345,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         "creation_share_100k": res["creation"]["share"],
         "sweep_efficiency": res["sweep"]["efficiency"],
         "sweep_overhead_share": res["sweep"]["overhead_share"],
+        "calibration_200_50k_minutes": res["calibration"]["seconds"] / 60.0,
     }
     res["figures"] = figures
     res["targets"] = {k: {"op": op, "target": v, "value": figures[k],
