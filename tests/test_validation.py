@@ -1,0 +1,77 @@
+"""Validation: the simulated 2025 against Indonesian statistics and graduation trials.
+
+Each target of ``experiments/calibration/targets.py`` is asserted within its tolerance on a
+``baseline_2025`` run (50,000 households, replicates 0 and 1). Targets the model does not meet
+yet are strict expected failures naming what is measured and why it misses: when a change makes
+one pass, the suite fails until the mark is removed, so the list of gaps stays true.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from experiments.calibration.moments import MONTHS, simulate
+from experiments.calibration.targets import TARGETS
+from experiments.graduation_rct.trial import effect, run_trial
+from scenarios import load_params
+
+#: targets not met yet -> what is measured (50k households, 2 replicates) and why
+NOT_YET = {
+    "headcount_2025_03": "10.8%: the counterfactual start is too poor; not yet calibrated",
+    "headcount_2025_09": "9.4%: as above",
+    "urban_2025_03": "8.0%: as above",
+    "rural_2025_03": "14.4%: the urban-rural gap of the initial distribution is too wide",
+    "poor_household_size": "4.2: poor households are too small (no household formation)",
+    "poverty_exit_1y": "0.42: too little churn out of poverty",
+    "poverty_entry_1y": "0.033: too little churn into poverty",
+    "still_poor_2y": "51%: poverty persists too long",
+    "pkh_families": "5.4 M: the modelled benefit per family is too high for Rp28 T",
+    "natural_exit_rate": "0.2%: PKH families nearly always keep an eligible member",
+    "empowerment_graduations_2025": "18 k: few PENA families earn the minimum wage in 2025",
+}
+
+
+@pytest.fixture(scope="module")
+def moments() -> dict[str, float]:
+    params = load_params(
+        "baseline_2025", {"world.population.households": 50_000, "run.months": MONTHS}
+    )
+    return simulate(params, [0, 1])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[n]))
+     if n in NOT_YET else n for n in TARGETS],
+)  # fmt: skip
+def test_target_is_met_within_its_tolerance(moments: dict[str, float], name: str) -> None:
+    target = TARGETS[name]
+    assert abs(moments[name] - target.value) <= target.tolerance, (
+        f"{name}: model {moments[name]:.4g}, target {target.value:.4g} +/- {target.tolerance:.3g}"
+        f" ({target.source})"
+    )
+
+
+@pytest.fixture(scope="module")
+def trial():  # type: ignore[no-untyped-def]
+    return run_trial(50_000, 2, progress=False)
+
+
+def test_graduation_trial_consumption_effect_is_in_the_trials_range(trial) -> None:  # type: ignore[no-untyped-def]
+    """Banerjee et al. (2015): 0 to +16.4% at about 24 months, +5.8% pooled."""
+    at24 = effect(trial, "consumption", 24)
+    assert 0.0 <= at24.percent[0] <= 16.4 and at24.low > 0.0
+
+
+def test_graduation_trial_effect_is_still_significant_at_36_months(trial) -> None:  # type: ignore[no-untyped-def]
+    assert effect(trial, "consumption", 36).low > 0.0
+
+
+@pytest.mark.xfail(strict=True, reason="no unstable threshold: households' savings-driven "
+                   "investment outweighs the trap's decline below it (model document)")  # fmt: skip
+def test_simulated_asset_dynamics_have_one_unstable_threshold(trial) -> None:  # type: ignore[no-untyped-def]
+    """Balboni et al. (2022): an S-shape with one unstable threshold, from households."""
+    from experiments.graduation_rct.trial import asset_curve
+
+    curve = asset_curve(trial.assets_now, trial.assets_next)
+    assert curve.thresholds.size == 1
