@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from scenarios import SCENARIO_DIR, available, load_tree, strip_provenance
+from simulation.params import Params
 from simulation.policy import KINDS, Policy, Programme, Targeting
 from simulation.schema import Schema
 
@@ -69,7 +70,7 @@ def _meta(cls: type, name: str) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    return " ".join(str(text).split()).replace("|", "\\|").replace("$", "\\$")
 
 
 def policy_parameters() -> str:
@@ -86,6 +87,38 @@ def policy_parameters() -> str:
             rows.append(f"| `policy.{section}.{name}` | {_fmt(leaf['value'])} | {units} | "
                         f"{label}{_cell(leaf[kind])} |")  # fmt: skip
     return "\n".join(rows)
+
+
+def world_parameters() -> str:
+    """Return every parameter of ``world_2025`` outside its policy section, as the file says."""
+    tree = load_tree("world_2025")
+    rows = ["| parameter | value | units | source or assumption |", "|---|---|---|---|"]
+    hints = typing.get_type_hints(Params)
+    for section in ("world", "run"):
+        rows += _leaf_rows(section, hints[section], tree[section])
+    return "\n".join(rows)
+
+
+def _leaf_rows(path: str, cls: Any, node: Any) -> list[str]:
+    """Rows of the leaves under ``node`` (of schema ``cls``) at dotted ``path``."""
+    if isinstance(node, list):  # a tuple of records, such as the regions
+        item = typing.get_args(cls)[0]
+        return [r for i, sub in enumerate(node) for r in _leaf_rows(f"{path}[{i}]", item, sub)]
+    out: list[str] = []
+    hints = typing.get_type_hints(cls)
+    for name, leaf in node.items():
+        if name == "policy":
+            continue
+        if isinstance(leaf, dict) and "value" in leaf:
+            kind = next(k for k in PROVENANCE if k in leaf)
+            label = "" if kind == "source" else f"{kind}: "
+            units = _meta(cls, name)["units"]
+            value = str(leaf["value"]) if name == "seed" else _fmt(leaf["value"])
+            out.append(f"| `{path}.{name}` | {value} | {units} | "
+                       f"{label}{_cell(leaf[kind])} |")  # fmt: skip
+        else:
+            out += _leaf_rows(f"{path}.{name}", hints[name], leaf)
+    return out
 
 
 def _rows(prefix: str, cls: type[Schema], values: dict[str, Any]) -> list[tuple[str, str, str]]:
@@ -134,6 +167,7 @@ def scenarios() -> str:
 
 
 STATIC = {
+    "world-parameters": world_parameters,
     "policy-parameters": policy_parameters,
     "baseline-sources": baseline_sources,
     "baseline-programmes": baseline_programmes,

@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from simulation.model import GraduationModel
 
 __all__ = [
-    "COMPONENTS", "MEMBER_SLOTS", "Household", "HouseholdState", "component_counts", "counts_of",
-    "create_household_agents", "take_rows",
+    "COMPONENTS", "INITIAL", "MEMBER_SLOTS", "Household", "HouseholdState", "component_counts",
+    "counts_of", "create_household_agents", "take_rows",
 ]  # fmt: skip
+
+#: ``formed`` of the households of the initial population (formed before the run)
+INITIAL = -(2**15)
 
 #: Member slots per household. Slot 0 is the head, slot 1 the female partner when present.
 MEMBER_SLOTS = 8
@@ -75,6 +78,7 @@ class HouseholdState:
     poverty_line: F8  #: the household's poverty line this month (Rp/capita/month)
     poor: B1  #: below the poverty line this month
     extreme_poor: B1  #: below the extreme-poverty line this month
+    formed: NDArray[np.int16]  #: month the household formed (:data:`INITIAL` for the first)
 
     @property
     def n(self) -> int:

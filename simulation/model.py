@@ -7,7 +7,8 @@ their own random streams) so that incomes, savings and assets settle from the dr
 
 1. environment: rice-price episode and this month's poverty lines; the month's random draws
    (those of the household rules are made with them, block by block);
-2. demography (ageing, deaths, departures, births);
+2. demography (ageing, deaths, departures, births) and household formation (grown children who
+   left set up households in the rows of the emptied ones; the household weight grows);
 3. agencies act: registry, graduation and relapse, targeting, enrolment, payments, levers
    (:mod:`simulation.agencies`); none in the counterfactual world;
 4. shocks (health, disasters);
@@ -31,7 +32,13 @@ from simulation.environment import MonthEnvironment, Places
 from simulation.households import Household, create_household_agents
 from simulation.mechanisms.assets import assets_step
 from simulation.mechanisms.consumption import consumption_step
-from simulation.mechanisms.demography import demography_step, monthly_mortality
+from simulation.mechanisms.demography import (
+    MonthEvents,
+    People,
+    demography_step,
+    monthly_mortality,
+)
+from simulation.mechanisms.formation import Formation, Renewal
 from simulation.mechanisms.income import income_step, total_income
 from simulation.mechanisms.poverty import poverty_step
 from simulation.mechanisms.shocks import next_rice_episode, shocks_step
@@ -81,6 +88,9 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._mortality = monthly_mortality(world.demography)
         self._rice_left = 0
         self._places = Places(world, self.households)
+        self.formation = Formation(self.households, world)
+        #: the last month's household formation
+        self.renewal: Renewal | None = None
         self._household_agents = False
         # counts of members by kind, kept current by demography (ages as of the month before)
         self.composition = Composition(self.households, world, month=-params.run.burn_in_months - 1)
@@ -93,7 +103,9 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         #: consumption decile (1..10, persons) of each household, set when a month is recorded
         self.true_decile: NDArray[np.int8] | None = None
         self._burn_in(params.run.burn_in_months)
-        self.weight = household_weight(self.households, world)  # persons sum to the nation
+        #: real households per simulated household: persons sum to the nation before month 0,
+        #: and the weight grows with the number of real households (household formation)
+        self.weight = household_weight(self.households, world)
         self.runtime = PolicyRuntime(self)
         self.policy_recorder = PolicyRecorder(self)
 
@@ -192,13 +204,26 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         w, hh, env = self.params.world, self.households, self.env
         assert env is not None
         bounds = self.composition.bounds()
-        touched = demography_step(hh, w.demography, self.draws, self.rare, self._mortality, bounds)
-        self.composition.update(hh, touched, self.month)
+        events = demography_step(hh, w.demography, self.draws, self.rare, self._mortality, bounds)
+        self._form_households(events)
         self._agencies_act()
         shocks_step(hh, w.shocks, self.draws, self.rare, env.uncovered, self._places)
         streams = {k: self.streams.generator(k, self.month) for k in _BLOCKED}
         for start in range(0, hh.n, BLOCK):  # in order: each stream continues block to block
             self._household_rules(start, min(start + BLOCK, hh.n), streams)
+
+    def _form_households(self, events: MonthEvents) -> None:
+        """Place the month's new households; recount members; renew the rows' policy state."""
+        hh, month = self.households, self.month
+        renewal = self.formation.step(hh, events, self.streams.generator("formation", month), month)
+        self.renewal = renewal
+        touched = np.concatenate((events.touched, renewal.origins, renewal.rows))
+        self.composition.update(hh, touched, month)
+        assert self.env is not None
+        self.env.care_need[renewal.rows] = self.composition.care_need[renewal.rows]
+        if self.runtime is not None and month >= 0:
+            self.weight *= renewal.growth
+            self.runtime.forget(renewal.rows, month)
 
     def _household_rules(
         self, start: int, stop: int, streams: dict[str, np.random.Generator]
@@ -218,7 +243,10 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     def _households_per_agent(self) -> None:
         self.draws = self.month_draws()  # the per-agent rules read whole vectors
         agents = self.agents_by_type[Household]
+        self._reference_events: dict[str, list[tuple[int, int, bool]]] = {"left": [], "last": []}
         agents.do("step_demography")
+        ev = {k: People.of_tuples(v) for k, v in self._reference_events.items()}
+        self._form_households(MonthEvents(np.zeros(0, np.intp), ev["left"], ev["last"]))
         self.composition.update(self.households, np.arange(self.households.n), self.month)
         self._agencies_act()
         agents.do("step")

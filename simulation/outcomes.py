@@ -61,7 +61,7 @@ class PolicyRecorder:
         """Store this month's policy outcomes."""
         b, t, w, tr = self._buf, model.month, model.weight, rt.tracker
         b["enrolled"][t] = [np.count_nonzero(p.enrolled) * w for p in rt.programmes]
-        b["spending"][t] = [p.paid * w for p in rt.programmes]
+        b["spending"][t] = [p.paid * p.ledger.weight for p in rt.programmes]  # the year's weight
         b["waiting"][t] = [p.waiting * w for p in rt.programmes]
         kpm = rt.is_kpm()
         b["kpm"][t] = np.count_nonzero(kpm) * w
@@ -77,7 +77,7 @@ class PolicyRecorder:
         b["inclusion_error"][t] = (n_kpm - both) / max(n_kpm, 1)
         b["exclusion_error"][t] = (n_bottom - both) / max(n_bottom, 1)
         credit = [p for p in rt.programmes if p.spec.kind == "credit"]
-        b["credit_repaid"][t] = sum(getattr(p, "repaid", 0.0) for p in credit) * w
+        b["credit_repaid"][t] = sum(getattr(p, "repaid", 0.0) * p.ledger.weight for p in credit)
         b["credit_defaults"][t] = sum(getattr(p, "defaults", 0) for p in credit) * w
 
     def variables(self, model: GraduationModel, rt: PolicyRuntime) -> dict[str, Any]:
@@ -92,7 +92,7 @@ class PolicyRecorder:
         grads = np.cumsum(b["graduations"].sum(axis=1))
         sustained = np.cumsum(b["sustained_graduations"])
         spent = np.cumsum(b["spending"].sum(axis=1))
-        spent += _overhead_by_month(rt, months) * model.weight
+        spent += _overhead_by_month(rt, months)
         with np.errstate(divide="ignore", invalid="ignore"):
             per_grad = np.where(grads > 0, spent / grads, np.nan)
             per_sus = np.where(sustained > 0, spent / sustained, np.nan)
@@ -113,7 +113,7 @@ class PolicyRecorder:
         for j, p in enumerate(rt.programmes):
             for year in p.ledger.years:
                 for k in acc:
-                    acc[k][0, year.year, j] = getattr(year, k) * model.weight
+                    acc[k][0, year.year, j] = getattr(year, k) * year.weight
         long = {
             "allocated": "budget allocated",
             "spent": "budget spent on the programme",
@@ -193,11 +193,11 @@ def _relapse_variables(rt: PolicyRuntime, months: int) -> dict[str, Any]:
 
 
 def _overhead_by_month(rt: PolicyRuntime, months: int) -> NDArray[np.float64]:
-    """Coordination overhead (sample Rp) taken in each month: all in January of each year."""
+    """Coordination overhead (national Rp) taken in each month: all in January of each year."""
     out = np.zeros(months)
     for p in rt.programmes:
         for year in p.ledger.years:
-            out[year.year * 12] += year.overhead
+            out[year.year * 12] += year.overhead * year.weight
     return np.cumsum(out)
 
 

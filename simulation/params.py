@@ -91,6 +91,24 @@ class Demography(Schema):
     pregnancy_months: int = spec("months", "length of a pregnancy", ge=1, le=10)
     leave_home_age: float = spec("years", "age from which grown children may leave", ge=15, le=40)
     leave_home_hazard: float = spec("1/month", "monthly hazard of leaving home", ge=0, le=1)
+    marriage_hazard: float = spec(
+        "1/month", "monthly hazard that an adult under 40 living alone marries", ge=0, le=1
+    )
+    join_hazard: float = spec(
+        "1/month",
+        "monthly hazard that a person of 60+ living alone moves in with a child",
+        ge=0,
+        le=1,
+    )
+    partner_probability: float = spec(
+        "1", "share of leavers who set up their household with a partner", ge=0, le=1
+    )
+    skill_persistence: float = spec(
+        "1",
+        "intergenerational persistence of log skill (a new household's from its origin)",
+        ge=0,
+        le=1,
+    )
     mortality_a: float = spec("1/year", "Gompertz mortality level at age 0", ge=0, le=0.1)
     mortality_b: float = spec("1/year", "Gompertz mortality slope per year of age", ge=0, le=0.2)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from simulation.households import MEMBER_SLOTS, HouseholdState
+from simulation.households import INITIAL, MEMBER_SLOTS, HouseholdState
 from simulation.mechanisms.income import earners
 from simulation.params import World
 
@@ -134,6 +134,7 @@ def _blank(
         enterprise_income=zeros(), transfer_income=zeros(), health_cost=zeros(),
         consumption=zeros(), consumption_pc=zeros(), poverty_line=zeros(),
         poor=np.zeros(n, bool), extreme_poor=np.zeros(n, bool),
+        formed=np.full(n, INITIAL, np.int16),
     )  # fmt: skip
 
 

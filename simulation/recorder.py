@@ -30,6 +30,8 @@ AREAS = ("urban", "rural")
 VARIABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
     "persons": ((), "persons", "population"),
     "households": ((), "households", "households"),
+    "households_formed": ((), "households", "households set up by grown children this month"),
+    "households_dissolved": ((), "households", "households whose last member died this month"),
     "poor_persons": ((), "persons", "people below the poverty line"),
     "poverty_rate": ((), "1", "poverty headcount share (FGT0)"),
     "extreme_poor_persons": ((), "persons", "people below the extreme-poverty line"),
@@ -73,6 +75,7 @@ class Recorder:
         place += ~hh.urban
         place *= 4  # room for the poor and extreme-poor flags
         self._place = place
+        self._weights = np.full(months, np.nan)
 
     def record(self, model: GraduationModel) -> None:
         """Compute and store this month's outcomes."""
@@ -85,6 +88,10 @@ class Recorder:
         total = mass.sum()
         b["persons"][t] = total
         b["households"][t] = hh.n * model.weight
+        self._weights[t] = model.weight
+        renewal = model.renewal
+        b["households_formed"][t] = renewal.formed * model.weight if renewal else 0.0
+        b["households_dissolved"][t] = renewal.dissolved * model.weight if renewal else 0.0
         b["poor_persons"][t] = mass[..., 1, :].sum()
         b["poverty_rate"][t] = b["poor_persons"][t] / total
         b["extreme_poor_persons"][t] = mass[..., 1].sum()
@@ -165,8 +172,8 @@ class Recorder:
         coords["date"] = ("month", (start + np.arange(months)).astype("datetime64[ns]"))
         data = monthly_variables(self._buf, VARIABLES)
         data["household_weight"] = (
-            ("replicate",),
-            np.array([model.weight]),
+            ("replicate", "month"),
+            self._weights[None],
             {"units": "households", "long_name": "real households per simulated household"},
         )
         if model.runtime is not None:

@@ -21,8 +21,12 @@ __all__ = ["reference_demography_step", "reference_step"]
 
 
 def reference_demography_step(model: GraduationModel, i: int) -> None:
-    """Demography of household ``i`` for the current month."""
-    reference_demography(
+    """Demography of household ``i`` for the current month.
+
+    The member who left home and the last member who died, if any, are noted in the model's
+    ``_reference_events`` (``left`` and ``last``: row, age, disability), for household formation.
+    """
+    left, last = reference_demography(
         model.households,
         i,
         model.params.world.demography,
@@ -30,6 +34,9 @@ def reference_demography_step(model: GraduationModel, i: int) -> None:
         model.rare,
         model._mortality,
     )
+    for key, person in (("left", left), ("last", last)):
+        if person is not None:
+            model._reference_events[key].append((i, *person))
 
 
 def reference_step(model: GraduationModel, i: int) -> None:

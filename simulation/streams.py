@@ -40,6 +40,7 @@ DECISIONS = (
     "lottery",
     "reassess",
     "trial",
+    "formation",
 )
 
 

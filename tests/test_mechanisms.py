@@ -20,6 +20,13 @@ NO_SHOCKS = {
     "world__income__job_separation": 0.0,
     "world__consumption__invest_share": 0.0,
 }
+#: no household forms, merges or dissolves: every row keeps its household (and its assets)
+NO_FORMATION = {
+    "world__demography__mortality_a": 0.0,
+    "world__demography__leave_home_hazard": 0.0,
+    "world__demography__marriage_hazard": 0.0,
+    "world__demography__join_hazard": 0.0,
+}
 
 
 def test_trap_dynamics_have_three_fixed_points() -> None:
@@ -34,7 +41,7 @@ def test_trap_dynamics_have_three_fixed_points() -> None:
 
 
 def test_households_just_below_the_threshold_fall_back_and_just_above_climb() -> None:
-    p = small_params(run__months=120, run__burn_in_months=0, **NO_SHOCKS)
+    p = small_params(run__months=120, run__burn_in_months=0, **NO_SHOCKS, **NO_FORMATION)
     a = p.world.assets
     model = GraduationModel(p)
     hh = model.households

@@ -1,7 +1,8 @@
 """The simulated moments the calibration matches (``experiments.calibration.targets``).
 
 A run of ``baseline_2025`` is stepped month by month so that the panel moments can be read off
-the same households a year and two years apart, as a household survey panel would: poverty exit
+the same households a year and two years apart, as a household survey panel would (households
+whose row another household has taken are lost to the panel): poverty exit
 and entry over a year and still poor after two years, from March 2025 (month 2). Cross-section
 moments are those of the recorded dataset; programme moments are means over 2025.
 """
@@ -25,28 +26,39 @@ _SPENT = {"pkh_spent_share": "PKH", "sembako_spent_share": "Sembako",
           "pbi_spent_share": "PBI-JKN"}  # fmt: skip
 
 
-def _panel(poor: dict[int, NDArray[np.bool_]]) -> dict[str, float]:
+Masks = dict[int, NDArray[np.bool_]]  #: one household mask per month
+
+
+def _panel(poor: Masks, stay: Masks) -> dict[str, float]:
+    """Exit, entry and persistence among the households still in the panel (``stay``)."""
     start, year, two = poor[MARCH], poor[MARCH + 12], poor[MARCH + 24]
+    one, both = stay[MARCH + 12], stay[MARCH + 24]
     return {
-        "poverty_exit_1y": float(np.mean(~year[start])),
-        "poverty_entry_1y": float(np.mean(year[~start])),
-        "still_poor_2y": float(np.mean(two[start])),
+        "poverty_exit_1y": float(np.mean(~year[start & one])),
+        "poverty_entry_1y": float(np.mean(year[~start & one])),
+        "still_poor_2y": float(np.mean(two[start & both])),
     }
 
 
 def _replicate(params: Params, replicate: int) -> dict[str, float]:
     model = GraduationModel(params, replicate=replicate)
-    hh, poor = model.households, {}
+    hh = model.households
+    poor: Masks = {}
+    stay: Masks = {}
     out: dict[str, float] = {}
+    formed = hh.formed.copy()
     for month in range(params.run.months):
         model.step()
+        if month == MARCH:
+            formed = hh.formed.copy()
         if month in (MARCH, MARCH + 12, MARCH + 24):
             poor[month] = hh.poor.copy()
-        if month == MARCH:
+            # a row another household has taken since March 2025 has left the panel
+            stay[month] = hh.formed == formed
             out["poor_household_size"] = float(hh.size[hh.poor].mean())
             out["pbi_persons"] = _covered_persons(model)
     ds = model.recorder.to_dataset(model).isel(replicate=0)
-    return out | _panel(poor) | _dataset_moments(ds)
+    return out | _panel(poor, stay) | _dataset_moments(ds)
 
 
 def _covered_persons(model: GraduationModel) -> float:

@@ -41,9 +41,10 @@ class Arms:
     """Outcomes of the trial's households, pooled over replicates.
 
     ``treated`` is True for the treatment arm; ``consumption`` and ``assets`` map a month after
-    the transfer (0 = baseline) to one value per sample household (Rp/capita/month and Rp).
-    ``assets_now`` and ``assets_next`` are the productive assets of every household of the
-    simulated world a year apart (months 24 and 36), for the asset-dynamics curve.
+    the transfer (0 = baseline) to one value per sample household (Rp/capita/month and Rp;
+    NaN once another household has taken its row: attrition). ``assets_now`` and
+    ``assets_next`` are the productive assets of every household of the simulated world a year
+    apart (months 24 and 36; NaN if the household left the sample), for the asset curve.
     """
 
     treated: NDArray[np.bool_]
@@ -101,19 +102,24 @@ def _replicate(params: Params, replicate: int) -> Arms:
     sample = _sample(model, trial.spec.rules.max_head_age)  # type: ignore[attr-defined]
     u = model.streams.generator("trial").random(model.households.n)
     treated = sample & (u < 0.5)
-    trial.only, trial.capacity = treated, int(treated.sum())
+    trial.only, trial.capacity = treated.copy(), int(treated.sum())  # the runtime may change it
     idx = np.flatnonzero(sample)
     hh = model.households
+    born_at_start = hh.formed.copy()
+    formed = born_at_start[idx]  # a row another household took has left the panel
     consumption, assets = {0: hh.consumption_pc[idx].copy()}, {0: hh.assets[idx].copy()}
     for month in range(1, max(ENDLINES) + 1):
         model.step()
         if month in ENDLINES:
-            consumption[month] = hh.consumption_pc[idx].copy()
-            assets[month] = hh.assets[idx].copy()
+            gone = hh.formed[idx] != formed
+            consumption[month] = np.where(gone, np.nan, hh.consumption_pc[idx])
+            assets[month] = np.where(gone, np.nan, hh.assets[idx])
             if month == ENDLINES[0]:
-                now = hh.assets.copy()
-    take_up = float(trial.ever[treated].mean()) if treated.any() else float("nan")
-    return Arms(treated[idx], consumption, assets, now, hh.assets.copy(), take_up)
+                now, born = hh.assets.copy(), hh.formed.copy()
+    kept = treated & (hh.formed == born_at_start)  # the treated still in the panel
+    take_up = float(trial.ever[kept].mean()) if kept.any() else float("nan")
+    later = np.where(hh.formed == born, hh.assets, np.nan)  # the same households a year on
+    return Arms(treated[idx], consumption, assets, now, later, take_up)
 
 
 def run_trial(households: int, replicates: int, *, progress: bool = True) -> Arms:
@@ -135,6 +141,7 @@ def effect(arms: Arms, outcome: str, month: int, level: float = 0.95) -> Effect:
     """Difference of means (treatment minus control) with a Welch interval."""
     values = getattr(arms, outcome)[month]
     t, c = values[arms.treated], values[~arms.treated]
+    t, c = t[~np.isnan(t)], c[~np.isnan(c)]  # households still in the panel
     test = stats.ttest_ind(t, c, equal_var=False)
     ci = test.confidence_interval(level)
     return Effect(outcome, month, float(c.mean()), float(t.mean() - c.mean()),
@@ -172,7 +179,7 @@ def asset_curve(
     Bins with fewer than 30 households are dropped; crossings of ``next - now`` through zero
     are located by linear interpolation between bin centres.
     """
-    keep = now >= floor
+    keep = (now >= floor) & ~np.isnan(next_)
     edges = np.geomspace(floor, max(float(now[keep].max()), floor * 2), bins + 1)
     which = np.clip(np.searchsorted(edges, now[keep], side="right") - 1, 0, bins - 1)
     count = np.bincount(which, minlength=bins)

@@ -6,11 +6,15 @@ into the elderly component; "natural graduation" from PKH emerges from this alon
 Each household draws one uniform per event type per month: at most one death and one departure
 per household-month (monthly hazards are small, so the cap is immaterial). Every draw is made for
 every household whether or not it is at risk, to keep common random numbers.
+
+A household whose last member dies is dissolved, and a grown child who leaves home sets up a
+household of their own: :mod:`simulation.mechanisms.formation` places both in the sample.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,8 +25,8 @@ from simulation.params import Demography
 from simulation.streams import LazyUniforms
 
 __all__ = [
-    "demography_step", "monthly_mortality", "of_leaving_age", "oldest_member",
-    "reference_demography",
+    "MonthEvents", "People", "demography_step", "monthly_mortality", "of_leaving_age",
+    "oldest_member", "reference_demography",
 ]  # fmt: skip
 
 MAX_AGE_YEARS = 120
@@ -68,6 +72,55 @@ Events = tuple[NDArray[np.intp], NDArray[np.intp]]  #: rows and slots of members
 Bounds = tuple[NDArray[np.int16], Callable[[NDArray[np.intp]], NDArray[np.int8]]]
 
 
+@dataclass
+class People:
+    """Members who left their household this month, one per entry.
+
+    Attributes
+    ----------
+    origin : ndarray of intp
+        Row of the household each left (ascending).
+    age : ndarray of int16
+        Their age (months).
+    disabled : ndarray of bool
+        Whether each has a severe disability.
+    """
+
+    origin: NDArray[np.intp]
+    age: NDArray[np.int16]
+    disabled: NDArray[np.bool_]
+
+    @classmethod
+    def of(cls, state: HouseholdState, rows: NDArray[np.intp], slots: NDArray[np.intp]) -> People:
+        """Return the members in ``slots`` of households ``rows`` (before they are removed)."""
+        return cls(rows, state.age[rows, slots].copy(), state.disabled[rows, slots].copy())
+
+    @classmethod
+    def of_tuples(cls, people: list[tuple[int, int, bool]]) -> People:
+        """Return people from ``(origin, age, disabled)`` tuples (the reference path's notes)."""
+        origin, age, disabled = zip(*people, strict=True) if people else ((), (), ())
+        return cls(np.array(origin, np.intp), np.array(age, np.int16), np.array(disabled, bool))
+
+
+@dataclass
+class MonthEvents:
+    """What one month of demography did.
+
+    Attributes
+    ----------
+    touched : ndarray of intp
+        Rows of the households whose members or pregnancy changed (possibly repeated).
+    leavers : People
+        Grown children who left home (they set up households of their own).
+    last_deaths : People
+        Members who died alone: their households (``origin``) are now empty.
+    """
+
+    touched: NDArray[np.intp]
+    leavers: People
+    last_deaths: People
+
+
 def _hits(rows: NDArray[np.intp], slot: NDArray[np.intp]) -> Events:
     """Rows and slots of the households where an event happened (``slot >= 0``)."""
     hit = slot >= 0
@@ -84,15 +137,13 @@ def _deaths(
 
     Hazards rise with age, so ``slots * q(oldest member)`` bounds a household's total hazard;
     only the few households whose draw falls under that bound have their members' hazards
-    looked up (a one-person household is never emptied). ``oldest`` is each household's
-    oldest member's age (months), if known.
+    looked up. ``oldest`` is each household's oldest member's age (months), if known.
     """
     age, last = state.age, q_month.shape[0] - 1
     if oldest is None:
         oldest = oldest_member(age)
     by_oldest = q_month[1:] * MEMBER_SLOTS  # the bound, indexed by the age itself
     rows = np.flatnonzero(u < np.take(by_oldest, oldest, mode="clip"))
-    rows = rows[state.size[rows] > 1]
     hazard = q_month[np.minimum(age[rows] + 1, last)]
     return _hits(rows, _pick_slot(hazard, u[rows], hazard.sum(axis=1)))
 
@@ -157,18 +208,18 @@ def demography_step(
     rare: dict[str, LazyUniforms],
     q_table: NDArray[np.float64],
     bounds: Bounds | None = None,
-) -> NDArray[np.intp]:
+) -> MonthEvents:
     """Advance all households one month of demography, in place.
 
     Order: age, deaths, departures, births of pregnancies at term, conceptions. The last member
-    of a household neither dies nor leaves (households are conserved). Only the few households
-    where an event happens are touched after the ageing.
+    of a household may die (the household is then empty until formation fills its row) but
+    does not leave. Only the few households where an event happens are touched after the
+    ageing.
 
     Returns
     -------
-    ndarray of intp
-        Rows of the households touched by an event (members or pregnancy changed), possibly
-        repeated; ageing alone is not an event.
+    MonthEvents
+        Rows touched by an event (ageing alone is not one), the leavers and the last deaths.
 
     ``bounds`` (the oldest member's age and at least the number of members who may leave home,
     after this month's ageing; see :meth:`simulation.composition.Composition.bounds`) save
@@ -180,13 +231,16 @@ def demography_step(
         block += block >= 0
     oldest, leavers = (None, None) if bounds is None else bounds
     dead, slots = _deaths(state, draws["mortality"], _by_month(q_table), oldest)
+    alone = state.size[dead] == 1
+    last = People.of(state, dead[alone], slots[alone])
     _remove(state, dead, slots)
     state.pregnant[dead[slots == 1]] = 0  # the partner died
     gone, slots = _departures(state, d, rare["leave_home"], leavers)
+    left = People.of(state, gone, slots)
     _remove(state, gone, slots)
     born = _births(state, d, rare["newborn"])
     conceived = _conceptions(state, d, rare["conception"])
-    return np.concatenate((dead, gone, born, conceived))
+    return MonthEvents(np.concatenate((dead, gone, born, conceived)), left, last)
 
 
 def _births(state: HouseholdState, d: Demography, newborn: LazyUniforms) -> NDArray[np.intp]:
@@ -216,6 +270,9 @@ def _conceptions(state: HouseholdState, d: Demography, draw: LazyUniforms) -> ND
     return conceived
 
 
+Member = tuple[int, bool]  #: a member's age (months) and severe disability
+
+
 def reference_demography(
     state: HouseholdState,
     i: int,
@@ -223,19 +280,19 @@ def reference_demography(
     draws: dict[str, NDArray[np.float64]],
     rare: dict[str, LazyUniforms],
     q_table: NDArray[np.float64],
-) -> None:
-    """Per-household reference of :func:`demography_step` for household ``i`` (scalar code)."""
+) -> tuple[Member | None, Member | None]:
+    """Per-household reference of :func:`demography_step` for household ``i`` (scalar code).
+
+    Returns the member who left home and the last member who died, if any.
+    """
     ages = [int(a) for a in state.age[i]]
-    alone = int(state.size[i]) <= 1
     ages = [a + 1 if a >= 0 else a for a in ages]
-    dead = _ref_pick(
-        [
-            float(q_table[min(a // 12, MAX_AGE_YEARS)]) if a >= 0 and not alone else 0.0
-            for a in ages
-        ],
-        float(draws["mortality"][i]),
-    )
+    hazards = [float(q_table[min(a // 12, MAX_AGE_YEARS)]) if a >= 0 else 0.0 for a in ages]
+    dead = _ref_pick(hazards, float(draws["mortality"][i]))
+    last = None
     if dead >= 0:
+        if sum(1 for a in ages if a >= 0) == 1:
+            last = (ages[dead], bool(state.disabled[i, dead]))
         ages[dead] = -1
         state.disabled[i, dead] = False
         if dead == 1:
@@ -248,7 +305,9 @@ def reference_demography(
         for s, a in enumerate(ages)
     ]
     gone = _ref_pick(leave, rare["leave_home"][i])
+    leaver = None
     if gone >= 0:
+        leaver = (ages[gone], bool(state.disabled[i, gone]))
         ages[gone] = -1
         state.disabled[i, gone] = False
     preg = int(state.pregnant[i])
@@ -268,6 +327,7 @@ def reference_demography(
     state.pregnant[i] = preg
     state.age[i] = ages
     state.size[i] = sum(1 for a in ages if a >= 0)
+    return leaver, last
 
 
 def _ref_pick(hazards: list[float], u: float) -> int:

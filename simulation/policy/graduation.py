@@ -46,6 +46,12 @@ for _old, _new in ((NEVER, ENROLLED), (ENROLLED, GRADUATED), (GRADUATED, SUSTAIN
     ALLOWED[_old, _new] = True
 
 
+#: per-household columns of :class:`GraduationTracker` and a new household's value in each
+_FRESH = {"status": NEVER, "grad_type": -1, "grad_month": -1, "relapse_month": -1,
+          "welfare_streak": 0, "empower_streak": 0, "had_package": False,
+          "package_success": False, "referred_due": NOT_CONSIDERED, "spell": -1}  # fmt: skip
+
+
 class Spells:
     """Graduation spells in arrays grown by doubling (months fit in int16).
 
@@ -126,6 +132,19 @@ class GraduationTracker:
         self.spells = Spells()
         self.new = dict.fromkeys(GRADUATION_TYPES, 0)
         self.relapses = self.reenrolments = self.sustained = 0
+
+    def forget(self, rows: NDArray[np.intp], month: int) -> None:
+        """Forget households ``rows`` (they left the sample); their open spells end censored.
+
+        A censored spell keeps the reason ``open`` with its end month: neither sustained nor
+        relapsed.
+        """
+        spells = self.spell[rows]
+        spells = spells[spells >= 0]
+        spells = spells[self.spells.end[spells] < 0]
+        self.spells.end[spells] = month
+        for name, value in _FRESH.items():
+            getattr(self, name)[rows] = value
 
     def move(self, idx: NDArray[np.intp], new: int) -> None:
         """Move households ``idx`` to state ``new``; raise on an illegal transition."""

@@ -1,8 +1,9 @@
 """Budget ledgers: one per programme, year by year, in Rupiah of the simulated sample.
 
-National envelopes are divided by the household weight, so that the sample spends what the
-nation spends. A ledger never goes negative: :meth:`Ledger.spend` refuses to overdraw, and
-spent + overhead + unspent = allocated holds for every year.
+National envelopes are divided by the household weight when the year opens, so that the
+sample spends what the nation spends (the weight grows with the population). A ledger never
+goes negative: :meth:`Ledger.spend` refuses to overdraw, and spent + overhead + unspent =
+allocated holds for every year.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class YearAccount:
     allocated: float
     spent: float = 0.0
     overhead: float = 0.0
+    weight: float = 1.0  #: real households per simulated household, fixed for the year
 
     @property
     def unspent(self) -> float:
@@ -36,11 +38,19 @@ class Ledger:
     weight: float
     years: list[YearAccount] = field(default_factory=list)
 
-    def open_year(self, year_index: int, overhead_share: float = 0.0) -> None:
-        """Allocate year ``year_index``; ``overhead_share`` of it goes to coordination at once."""
+    def open_year(
+        self, year_index: int, overhead_share: float = 0.0, weight: float | None = None
+    ) -> None:
+        """Allocate year ``year_index``; ``overhead_share`` of it goes to coordination at once.
+
+        ``weight``, if given, is the household weight from now on.
+        """
+        if weight is not None:
+            self.weight = weight
         national = self.budgets[min(year_index, len(self.budgets) - 1)]
         allocated = national / self.weight
-        self.years.append(YearAccount(year_index, allocated, overhead=allocated * overhead_share))
+        overhead = allocated * overhead_share
+        self.years.append(YearAccount(year_index, allocated, overhead=overhead, weight=self.weight))
 
     @property
     def current(self) -> YearAccount:

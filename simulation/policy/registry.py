@@ -81,6 +81,13 @@ class Registry:
         self._cuts[which] = np.maximum.accumulate(top)[:9]
         self._within = {k: v for k, v in self._within.items() if k[0] != which}
 
+    def forget(self, rows: NDArray[np.intp]) -> None:
+        """Take households ``rows`` off both lists until the next refresh (new households)."""
+        for which in ("shared", "own"):
+            self.decile[which][rows] = 10
+            self.seen[which][rows] = -(2**15)
+        self._within = {}
+
     def reassess(
         self,
         which: str,

@@ -189,6 +189,18 @@ class PolicyRuntime:
             reassess=self._reassess,
         )
 
+    def forget(self, rows: NDArray[np.intp], month: int) -> None:
+        """Forget households ``rows``: they left the sample, and new households hold the rows.
+
+        The new households are on no registry list until its next refresh and in no programme;
+        open graduation spells of the old ones end censored.
+        """
+        if rows.size:
+            self.registry.forget(rows)
+            self.tracker.forget(rows, month)
+            for p in self.programmes:
+                p.forget(rows)
+
     # -- the month -------------------------------------------------------------------------
     def act(self, month: int) -> None:
         """Run all policy for ``month`` (see the module docstring for the order)."""
@@ -207,7 +219,9 @@ class PolicyRuntime:
     def _open_budget_year(self, month: int) -> None:
         if month % 12 == 0:
             for p in self.programmes:
-                p.ledger.open_year(month // 12, self.policy.collaboration.overhead)
+                p.ledger.open_year(
+                    month // 12, self.policy.collaboration.overhead, self.model.weight
+                )
 
     def _refresh_registry(self, month: int) -> None:
         due = [w for w in self._lists_used if self.registry.due(w, month)]

@@ -12,7 +12,7 @@ simulated sample (national / weight).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -81,6 +81,10 @@ class ProgrammeRuntime:
 
     #: months after completing before a household may enrol again (fixed-term programmes)
     cooldown = 0
+    #: per-household arrays and the value a household that has just formed holds in each
+    FRESH: ClassVar[dict[str, Any]] = {
+        "enrolled": False, "ever": False, "since": -1, "completed": -(2**15),
+    }  # fmt: skip
     #: share of commitments held back for cost growth within the year (assumption)
     contingency = 0.0
 
@@ -188,6 +192,19 @@ class ProgrammeRuntime:
             self._members = self._members[self.enrolled[self._members]]
         self._left = False
         return self._members
+
+    def forget(self, rows: NDArray[np.intp]) -> None:
+        """Forget households ``rows``: they left the sample and new households hold the rows.
+
+        Nothing is paid, owed or recorded for them (they are not exits from the programme).
+        """
+        for name, value in self.FRESH.items():
+            column = getattr(self, name)
+            if column.shape[0] == self.n:  # some columns are kept only where needed
+                column[rows] = value
+        if self.only is not None:
+            self.only[rows] = False  # a new household is not on the programme's list
+        self._stale = True
 
     def leave(self, idx: NDArray[np.intp]) -> None:
         """End the enrolment of households ``idx``."""

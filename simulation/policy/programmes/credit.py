@@ -16,7 +16,7 @@ left, and the household is never lent to again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +52,10 @@ class CreditRules(ProgrammeRules):
 
 class Credit(ProgrammeRuntime):
     """Ultra-micro business loans to households with a worker and no outstanding debt."""
+
+    FRESH: ClassVar[dict[str, Any]] = ProgrammeRuntime.FRESH | {
+        "missed": 0, "defaulted": False, "stock": 0.0,
+    }  # fmt: skip
 
     rules: CreditRules
 

@@ -16,7 +16,7 @@ while its budget and capacity last. Each month a followed graduate:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +48,8 @@ class FollowUpRules(ProgrammeRules):
 
 class FollowUp(ProgrammeRuntime):
     """Follow-up of recent graduates (kind ``follow_up``)."""
+
+    FRESH: ClassVar[dict[str, Any]] = ProgrammeRuntime.FRESH | {"support_left": 0}
 
     rules: FollowUpRules
 

@@ -11,7 +11,7 @@ off its savings.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -68,6 +68,10 @@ def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: PKHRules) -> F8:
 
 class PKH(ProgrammeRuntime):
     """Conditional cash transfer by family composition, paid every ``payment_interval``."""
+
+    FRESH: ClassVar[dict[str, Any]] = ProgrammeRuntime.FRESH | {
+        "_annual": 0.0, "_payable": False, "owed": 0.0,
+    }  # fmt: skip
 
     contingency = 0.05  # families gain components as children are born or change school level
     rules: PKHRules
