@@ -109,6 +109,9 @@ class Demography(Schema):
         ge=0,
         le=1,
     )
+    spinup_years: int = spec(
+        "years", "years of demography run on the drawn members before the economy", ge=0, le=200
+    )
     mortality_a: float = spec("1/year", "Gompertz mortality level at age 0", ge=0, le=0.1)
     mortality_b: float = spec("1/year", "Gompertz mortality slope per year of age", ge=0, le=0.2)
 

@@ -5,11 +5,13 @@ sum to the national population. Composition, place, consumption and assets are d
 ``population`` stream only, so every scenario on a replicate starts from the same households.
 
 Steps: region (by population share) and urban/rural; villages of ``village_size`` households
-within each region and area; household size ``1 + Poisson(size_mean - 1)`` capped at the member
-slots; members (head, partner, an elderly parent, children of ages consistent with the head);
-log consumption per capita ``ln(median) + shift[r] +/- premium/2 - gradient * (size - mean) +
-sigma * z``; productive assets near the low or high steady state of the trap, the high one more
-likely the richer the household; and the income sources that sustain that consumption.
+within each region and area; members, copied from households of the same region and area after
+a demographic spin-up (``spinup_years`` of demography and household formation run on up to
+:data:`SPIN_SAMPLE` households drawn with size ``1 + Poisson(size_mean - 1)`` and a head,
+partner, elderly parent and children of ages consistent with the head); log consumption per
+capita ``ln(median) + shift[r] +/- premium/2 - gradient * (size - mean) + sigma * z``;
+productive assets near the low or high steady state of the trap, the high one more likely the
+richer the household; and the income sources that sustain that consumption.
 """
 
 from __future__ import annotations
@@ -18,10 +20,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.households import INITIAL, MEMBER_SLOTS, HouseholdState
+from simulation.mechanisms.demography import demography_step, monthly_mortality
+from simulation.mechanisms.formation import Formation
 from simulation.mechanisms.income import earners
-from simulation.params import World
+from simulation.params import Region, World
+from simulation.streams import LazyUniforms
 
 __all__ = ["household_weight", "synthetic_population"]
+
+_SPIN_CUT = 1 / 16  #: draws below this are made up front in the spin-up's rare decisions
+SPIN_SAMPLE = 20_000  #: households the demographic spin-up runs on
 
 
 def household_weight(state: HouseholdState, world: World) -> float:
@@ -55,6 +63,84 @@ def _members(
         fertile & (rng.random(n) < in_progress), rng.integers(1, d.pregnancy_months + 1, n), 0
     )
     return age, disabled, pregnant.astype(np.int8)
+
+
+def _places(
+    rng: np.random.Generator, regions: tuple[Region, ...], n: int
+) -> tuple[NDArray[np.int8], NDArray[np.bool_]]:
+    """Region (by population share) and urban or rural of ``n`` households."""
+    shares = np.array([r.population_share for r in regions])
+    region = rng.choice(len(regions), size=n, p=shares / shares.sum()).astype(np.int8)
+    urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
+    return region, urban
+
+
+Members = tuple[NDArray[np.int16], NDArray[np.bool_], NDArray[np.int8], NDArray[np.int64]]
+_PILOTS: dict[tuple[object, ...], tuple[NDArray[np.intp], Members]] = {}
+
+
+def _pilot(world: World, m: int, seed: int) -> tuple[NDArray[np.intp], Members]:
+    """Return the households of a demographic spin-up: their strata and members.
+
+    Members are ages, disabilities, pregnancies and sizes. ``m`` households are drawn as the
+    population is (places, then members by :func:`_members`) from a generator seeded with
+    ``seed``, and :func:`_spin_up` runs on them.
+    Kept for the last few (demography, regions, ``m``, ``seed``): the same replicate of
+    another scenario, or of a world that differs elsewhere, reuses it.
+    """
+    key = (world.demography, world.regions, m, seed)
+    if key not in _PILOTS:
+        rng = np.random.default_rng(seed)
+        region, urban = _places(rng, world.regions, m)
+        size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, m), MEMBER_SLOTS)
+        age, disabled, pregnant = _members(rng, size, world)
+        pilot = _blank(m, region, urban, age, disabled, pregnant, (age >= 0).sum(axis=1))
+        _spin_up(pilot, world, rng)
+        members = (pilot.age, pilot.disabled, pilot.pregnant, pilot.size.astype(np.int64))
+        while len(_PILOTS) >= 8:
+            _PILOTS.pop(next(iter(_PILOTS)))
+        _PILOTS[key] = (region.astype(np.intp) * 2 + urban, members)
+    return _PILOTS[key]
+
+
+def _members_from(
+    pilot: tuple[NDArray[np.intp], Members], stratum: NDArray[np.intp], rng: np.random.Generator
+) -> Members:
+    """Members of each household: those of a spun-up household of its stratum, drawn at random.
+
+    A stratum without a spun-up household (a tiny one) draws from all of them.
+    """
+    pilot_stratum, columns = pilot
+    order = np.argsort(pilot_stratum, kind="stable")
+    top = int(max(np.max(stratum), np.max(pilot_stratum))) + 2
+    first = np.searchsorted(pilot_stratum[order], np.arange(top))
+    count = first[stratum + 1] - first[stratum]
+    u = rng.random(stratum.size)
+    pick = np.where(count > 0, first[stratum] + (u * count).astype(np.intp), 0)
+    source = np.where(count > 0, order[np.minimum(pick, order.size - 1)],
+                      (u * order.size).astype(np.intp))  # fmt: skip
+    age, disabled, pregnant, size = columns
+    return age[source], disabled[source], pregnant[source], size[source]
+
+
+def _spin_up(state: HouseholdState, world: World, rng: np.random.Generator) -> None:
+    """Run ``spinup_years`` of demography and household formation on the drawn members.
+
+    Members only (no economy yet): the composition then starts near the stationary state of
+    the demographic rates instead of the rough draw of :func:`_members`. Draws come from
+    children of the ``population`` stream, one set a month.
+    """
+    d, n = world.demography, state.n
+    q_table = monthly_mortality(d)
+    formation = Formation(state, world, economics=False)
+    for month in range(-12 * d.spinup_years, 0):
+        g = rng.spawn(8)
+        draws = {"mortality": g[0].random(n)}
+        rare = {k: LazyUniforms(g[2 * i + 1], g[2 * i + 2], n, _SPIN_CUT)
+                for i, k in enumerate(("conception", "newborn", "leave_home"))}  # fmt: skip
+        events = demography_step(state, d, draws, rare, q_table)
+        formation.step(state, events, g[7], month)
+    state.formed[:] = INITIAL
 
 
 def _percentile_rank(x: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -91,12 +177,11 @@ def synthetic_population(world: World, rng: np.random.Generator) -> HouseholdSta
         Columns for ``world.population.households`` households at the start of month 0.
     """
     n, regions = world.population.households, world.regions
-    shares = np.array([r.population_share for r in regions])
-    region = rng.choice(len(regions), size=n, p=shares / shares.sum()).astype(np.int8)
-    urban = rng.random(n) < np.array([r.urban_share for r in regions])[region]
-    size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, n), MEMBER_SLOTS)
-    age, disabled, pregnant = _members(rng, size, world)
-    size = (age >= 0).sum(axis=1)  # a household of 8 without a partner keeps 7 members
+    region, urban = _places(rng, regions, n)
+    pilot = _pilot(world, min(n, SPIN_SAMPLE), int(rng.integers(2**63)))
+    members = _members_from(pilot, region.astype(np.intp) * 2 + urban, rng)
+    state = _blank(n, region, urban, *members)
+    size = state.size.astype(np.int64)
 
     init = world.initial
     shift = np.array([r.consumption_shift for r in regions])[region]
@@ -107,7 +192,6 @@ def synthetic_population(world: World, rng: np.random.Generator) -> HouseholdSta
         - init.size_gradient * (size - world.demography.size_mean)
         + init.sigma * rng.standard_normal(n)
     )
-    state = _blank(n, region, urban, age, disabled, pregnant, size)
     state.village[:] = _villages(region, urban, world.population.village_size)
     _assets_and_income(state, world, rng, log_c)
     return state

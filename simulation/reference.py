@@ -12,6 +12,7 @@ from simulation.mechanisms.assets import reference_assets
 from simulation.mechanisms.consumption import reference_consumption
 from simulation.mechanisms.demography import reference_demography
 from simulation.mechanisms.income import reference_income
+from simulation.mechanisms.poverty import ROUNDING
 from simulation.mechanisms.shocks import reference_shocks
 
 if TYPE_CHECKING:
@@ -58,5 +59,5 @@ def reference_step(model: GraduationModel, i: int) -> None:
     reference_assets(hh, i, w.assets, float(env.threshold[i]))
     c_pc = float(hh.consumption_pc[i])
     hh.poverty_line[i] = float(env.poverty_line[i])
-    hh.poor[i] = c_pc < float(env.poverty_line[i])
-    hh.extreme_poor[i] = c_pc < float(env.extreme_line[i])
+    hh.poor[i] = c_pc < float(env.poverty_line[i]) * (1.0 - ROUNDING)
+    hh.extreme_poor[i] = c_pc < float(env.extreme_line[i]) * (1.0 - ROUNDING)

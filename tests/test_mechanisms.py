@@ -41,7 +41,13 @@ def test_trap_dynamics_have_three_fixed_points() -> None:
 
 
 def test_households_just_below_the_threshold_fall_back_and_just_above_climb() -> None:
-    p = small_params(run__months=120, run__burn_in_months=0, **NO_SHOCKS, **NO_FORMATION)
+    p = small_params(
+        run__months=120,
+        run__burn_in_months=0,
+        world__assets__speed=0.3,
+        **NO_SHOCKS,
+        **NO_FORMATION,
+    )  # the trap's shape at a speed where ten years are enough to reach its steady states
     a = p.world.assets
     model = GraduationModel(p)
     hh = model.households
@@ -98,7 +104,7 @@ def test_mortality_rises_with_age() -> None:
 
 
 def test_distress_sales_keep_subsistence_when_income_stops() -> None:
-    p = small_params(run__months=3, run__burn_in_months=0, **NO_SHOCKS)
+    p = small_params(run__months=3, run__burn_in_months=0, **NO_SHOCKS, **NO_FORMATION)
     model = GraduationModel(p)
     hh = model.households
     hh.skill[:] = 1e-9

@@ -15,16 +15,19 @@ from pathlib import Path
 from experiments.calibration.fit import PARAMETERS, Calibration, calibrate
 from experiments.calibration.targets import TARGETS
 from experiments.calibration.writeback import write_values
+from experiments.docblocks import update_block
 from scenarios import SCENARIO_DIR
 
 
 def report(cal: Calibration) -> str:
     """Return the targets, the starting and fitted moments and the parameters as Markdown."""
-    rows = ["| target | value | tolerance | start | fitted | source |", "|---|---|---|---|---|---|"]
+    rows = ["| target | value | tolerance | start | fitted | within | source |",
+            "|---|---|---|---|---|---|---|"]  # fmt: skip
     for name, t in TARGETS.items():
         start, fit = cal.start_moments[name], cal.moments[name]
+        met = "yes" if abs(fit - t.value) <= t.tolerance else "no"
         rows.append(f"| `{name}` | {t.value:.4g} | {t.tolerance:.3g} | {start:.4g} | {fit:.4g} "
-                    f"| {t.source} |")  # fmt: skip
+                    f"| {met} | {t.source} |")  # fmt: skip
     rows += ["", "| parameter | start | fitted | range |", "|---|---|---|---|"]
     for path, free in PARAMETERS.items():
         rows.append(f"| `{path}` | {cal.start_values[path]:.4g} | {cal.values[path]:.4g} "
@@ -60,6 +63,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--replicates", type=int, default=1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write", action="store_true", help="write the fitted values back")
+    parser.add_argument(
+        "--update-doc", action="store_true", help="write the report into docs/model.md"
+    )
     args = parser.parse_args(argv)
     if args.trials < 1 or args.households < 1000 or args.replicates < 1 or args.seed < 0:
         parser.error("--trials >= 1, --households >= 1000, --replicates >= 1, --seed >= 0")
@@ -68,6 +74,14 @@ def main(argv: list[str]) -> int:
     if args.write:
         write(cal, args.households, args.replicates)
         print("fitted values written to the scenario files")
+    if args.update_doc:
+        command = (
+            f"python -m experiments.calibration --trials {args.trials} --households "
+            f"{args.households} --replicates {args.replicates} --seed {args.seed}"
+            + (" --write" if args.write else "")
+            + " --update-doc"
+        )
+        update_block("calibration", f"{report(cal)}\n\n*Made by `{command}`.*")
     return 0
 
 

@@ -42,6 +42,7 @@ PARAMETERS: dict[str, Free] = {
     "world.income.persistent_sigma": Free(0.01, 0.12),
     "world.income.transitory_sigma": Free(0.05, 0.40),
     "world.consumption.invest_share": Free(0.0, 0.2),
+    "world.assets.speed": Free(0.05, 0.5),
     "world.shocks.health_hazard": Free(0.002, 0.012),
 }
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -79,8 +80,9 @@ class _Merge:
     """
 
     rows: I8
-    hosts: I8
+    hosts: I8  #: the hosts, then the rows whose lone member moved to slot 0 (all recounted)
     saved: dict[str, NDArray[np.generic]]
+    n_hosts: int
 
 
 @dataclass
@@ -101,10 +103,13 @@ class Formation:
         The households; their region and area (the strata) never change by row.
     world : World
         The world's demography and income process.
+    economics : bool
+        Whether new households get skill, shocks and consumption (False: members only).
     """
 
-    def __init__(self, state: HouseholdState, world: World) -> None:
+    def __init__(self, state: HouseholdState, world: World, *, economics: bool = True) -> None:
         self.world = world
+        self.economics = economics  # False: members only (the population's demographic spin-up)
         self.stratum = state.region.astype(np.intp) * 2 + state.urban
         order = np.argsort(self.stratum, kind="stable")
         bounds = np.searchsorted(self.stratum[order], np.arange(int(np.max(self.stratum)) + 2))
@@ -133,6 +138,7 @@ class Formation:
         filled = rows[: heads.size]
         if filled.size < rows.size:  # nobody could leave: the deaths and moves are undone
             self._undo(state, events.last_deaths, merge, rows[filled.size :])
+            dissolved -= rows.size - filled.size
         self._set_up(state, people, shares, (heads, partners), filled, rng, month)
         origins = np.concatenate((merge.hosts, early.origin if early else np.zeros(0, np.intp)))
         return Renewal(np.sort(filled), origins, (n - dissolved + formed) / n, formed, dissolved)
@@ -149,7 +155,8 @@ class Formation:
         """
         d = self.world.demography
         alone = np.flatnonzero(state.size == 1)
-        _to_slot_zero(state, alone)
+        alone = alone[state.pregnant[alone] == 0]  # a pregnant widow stays as she is (slot 1)
+        moved = _to_slot_zero(state, alone)
         age = state.age[alone, 0].astype(np.int64)
         u = rng.random(alone.size)
         young = (age >= round(d.leave_home_age * 12)) & (age < 40 * 12)
@@ -174,7 +181,7 @@ class Formation:
         state.age[mover] = -1
         state.disabled[mover] = False
         state.size[mover] = 0
-        return _Merge(mover, host, saved)
+        return _Merge(mover, np.concatenate((host, moved)), saved, host.size)
 
     def _younger_household(
         self, state: HouseholdState, joining: I8, rng: np.random.Generator
@@ -287,8 +294,8 @@ class Formation:
         state.size[died] = 1
         moved = np.flatnonzero(np.isin(merge.rows, rows))
         if moved.size:  # the movers and their hosts as they were
-            at = np.concatenate((moved, merge.hosts.size + moved))
-            both = np.concatenate((merge.hosts, merge.rows))[at]
+            at = np.concatenate((moved, merge.n_hosts + moved))
+            both = np.concatenate((merge.hosts[: merge.n_hosts], merge.rows))[at]
             for k, v in state.columns().items():
                 v[both] = merge.saved[k][at]
 
@@ -308,20 +315,12 @@ class Formation:
         ``members`` are the indices into ``people`` of each household's head and partner (-1:
         none); ``shares`` each person's share of their origin's savings and assets (Rp).
         """
-        inc, (head, partner) = self.world.income, members
+        head, partner = members
         couple = partner >= 0
         other = np.where(couple, partner, head)
-        origin = people.origin[head]
-        log_skill = np.log(state.skill[:_SKILL_SAMPLE])
-        mean, sd = float(np.mean(log_skill)), float(np.std(log_skill))
-        rho = self.world.demography.skill_persistence
-        z = rng.standard_normal((3, rows.size))
-        skill = mean + rho * (np.log(state.skill[origin]) - mean) + np.sqrt(1 - rho**2) * sd * z[0]
-        c_pc = state.consumption_pc[origin]
-        usual_pc = state.usual_income[origin] / (state.size[origin] + 1.0)
         size = 1 + couple
-        v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
-        p_emp = inc.job_finding / (inc.job_finding + inc.job_separation)
+        # read before anything is written: an origin may be one of ``rows``
+        economy = self._economy(state, people.origin[head], size, rng) if self.economics else {}
         for k, share in shares.items():
             getattr(state, k)[rows] = share[head] + np.where(couple, share[other], 0.0)
         for k in _RESET:
@@ -330,13 +329,31 @@ class Formation:
         pair, rows2 = partner[couple], rows[couple]
         state.age[rows2, 1], state.disabled[rows2, 1] = people.age[pair], people.disabled[pair]
         state.size[rows] = size
-        state.skill[rows] = np.maximum(np.exp(skill), inc.skill_floor)
-        state.persistent[rows] = np.sqrt(v) * z[1]
-        state.employed[rows] = z[2] < ndtri(p_emp)
-        state.usual_income[rows] = usual_pc * size
-        state.consumption_pc[rows] = c_pc
-        state.consumption[rows] = c_pc * size
+        for k, values in economy.items():
+            getattr(state, k)[rows] = values
         state.formed[rows] = month
+
+    def _economy(
+        self, state: HouseholdState, origin: I8, size: I8, rng: np.random.Generator
+    ) -> dict[str, NDArray[Any]]:
+        """Skill, shocks, employment, usual income and consumption of new households."""
+        inc = self.world.income
+        log_skill = np.log(state.skill[:_SKILL_SAMPLE])
+        mean, sd = float(np.mean(log_skill)), float(np.std(log_skill))
+        rho = self.world.demography.skill_persistence
+        z = rng.standard_normal((3, origin.size))
+        skill = mean + rho * (np.log(state.skill[origin]) - mean) + np.sqrt(1 - rho**2) * sd * z[0]
+        v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
+        p_emp = inc.job_finding / (inc.job_finding + inc.job_separation)
+        c_pc = state.consumption_pc[origin]
+        return {
+            "skill": np.maximum(np.exp(skill), inc.skill_floor),
+            "persistent": np.sqrt(v) * z[1],
+            "employed": z[2] < ndtri(p_emp),
+            "usual_income": state.usual_income[origin] / (state.size[origin] + 1.0) * size,
+            "consumption_pc": c_pc,
+            "consumption": c_pc * size,
+        }
 
 
 def _pairs(group: I8, rng: np.random.Generator) -> tuple[I8, I8]:
@@ -352,12 +369,16 @@ def _pairs(group: I8, rng: np.random.Generator) -> tuple[I8, I8]:
     return order[first], order[np.flatnonzero(first) + 1]
 
 
-def _to_slot_zero(state: HouseholdState, rows: I8) -> None:
-    """Move the single member of each of the one-person households ``rows`` to slot 0."""
-    move = rows[state.age[rows, 0] < 0]
+def _to_slot_zero(state: HouseholdState, rows: I8) -> I8:
+    """Move the single member of each of the one-person households ``rows`` to slot 0.
+
+    Returns the rows whose member moved.
+    """
+    move: I8 = rows[state.age[rows, 0] < 0]
     slot = np.argmax(state.age[move] >= 0, axis=1)
     state.age[move, 0], state.age[move, slot] = state.age[move, slot], -1
     state.disabled[move, 0], state.disabled[move, slot] = state.disabled[move, slot], False
+    return move
 
 
 def _free_slot(state: HouseholdState, rows: I8) -> I8:
