@@ -46,6 +46,8 @@ _RESET = ("age", "disabled", "pregnant", "sick", "debt", "other_income", "kin_in
           "wage_income", "enterprise_income", "transfer_income", "health_cost")  # fmt: skip
 _SKILL_SAMPLE = 1 << 16  #: households whose log skill gives the mean and spread regressed to
 _TRIES = 16  #: households drawn for a joiner to move in with
+#: columns a move changes, of the host and the mover
+_MERGED = ("age", "disabled", "size", "savings", "assets", "debt", "other_income")
 
 
 @dataclass
@@ -75,8 +77,8 @@ class Renewal:
 class _Merge:
     """Households that merged this month.
 
-    The emptied rows, their hosts (by position), and every column of the hosts then the
-    movers as they were before (to undo a move).
+    The emptied rows, their hosts (by position), and the columns a move changes of the hosts
+    then the movers as they were before (to undo a move).
     """
 
     rows: I8
@@ -170,7 +172,8 @@ class Formation:
         hosts.append(h[h >= 0])
         movers.append(joining[h >= 0])
         host, mover = np.concatenate(hosts), np.concatenate(movers)
-        saved = {k: v[np.concatenate((host, mover))].copy() for k, v in state.columns().items()}
+        both = np.concatenate((host, mover))
+        saved = {k: getattr(state, k)[both] for k in _MERGED}  # what a move changes (to undo)
         slot = np.where(np.arange(host.size) < hosts[0].size, 1, _free_slot(state, host))
         state.age[host, slot] = state.age[mover, 0]
         state.disabled[host, slot] = state.disabled[mover, 0]
@@ -296,8 +299,8 @@ class Formation:
         if moved.size:  # the movers and their hosts as they were
             at = np.concatenate((moved, merge.n_hosts + moved))
             both = np.concatenate((merge.hosts[: merge.n_hosts], merge.rows))[at]
-            for k, v in state.columns().items():
-                v[both] = merge.saved[k][at]
+            for k in _MERGED:
+                getattr(state, k)[both] = merge.saved[k][at]
 
     # -- the new households ------------------------------------------------------------------
     def _set_up(
