@@ -169,3 +169,13 @@ def test_population_grows_about_as_bps_projects_with_a_steady_household_size() -
     assert all(0.8 <= g <= 1.6 for g in growth), growth
     assert max(sizes) - min(sizes) < 0.3, sizes
     assert all(3.5 <= s <= 4.2 for s in sizes), sizes
+
+
+def test_demography_command_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:
+    from experiments.demography import COLUMNS, main
+
+    assert main(["--households", "2000", "--years", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "| " + " | ".join(COLUMNS.values()) + " |" in out
+    rows = [line for line in out.splitlines() if line.startswith(("| 0 |", "| 5 |"))]
+    assert len(rows) == 2  # the start and year five
