@@ -112,6 +112,13 @@ class Demography(Schema):
     spinup_years: int = spec(
         "years", "years of demography run on the drawn members before the economy", ge=0, le=200
     )
+    spinup_fertility: float = spec(
+        "1",
+        "conception hazard at the start of the spin-up relative to conception_hazard; it falls "
+        "linearly to 1 over the spin-up (the fertility decline)",
+        ge=1,
+        le=10,
+    )
     mortality_a: float = spec("1/year", "Gompertz mortality level at age 0", ge=0, le=0.1)
     mortality_b: float = spec("1/year", "Gompertz mortality slope per year of age", ge=0, le=0.2)
 

@@ -16,6 +16,8 @@ richer the household; and the income sources that sustain that consumption.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -23,10 +25,10 @@ from simulation.households import INITIAL, MEMBER_SLOTS, HouseholdState
 from simulation.mechanisms.demography import demography_step, monthly_mortality
 from simulation.mechanisms.formation import Formation
 from simulation.mechanisms.income import earners
-from simulation.params import Region, World
+from simulation.params import Demography, Region, World
 from simulation.streams import LazyUniforms
 
-__all__ = ["household_weight", "synthetic_population"]
+__all__ = ["household_weight", "spun_up", "synthetic_population"]
 
 _SPIN_CUT = 1 / 16  #: draws below this are made up front in the spin-up's rare decisions
 SPIN_SAMPLE = 20_000  #: households the demographic spin-up runs on
@@ -79,6 +81,34 @@ Members = tuple[NDArray[np.int16], NDArray[np.bool_], NDArray[np.int8], NDArray[
 _PILOTS: dict[tuple[object, ...], tuple[NDArray[np.intp], Members]] = {}
 
 
+def spun_up(world: World, m: int, seed: int) -> tuple[HouseholdState, float]:
+    """Draw ``m`` households' members and run the demographic spin-up on them.
+
+    Parameters
+    ----------
+    world : World
+        The world whose demography is run.
+    m : int
+        Households (the sample stays this size; formation places new households in it).
+    seed : int
+        Seed of the generator of the draws.
+
+    Returns
+    -------
+    HouseholdState
+        The households after ``spinup_years`` (members only: no consumption or assets yet).
+    float
+        Yearly growth of persons over the spin-up's last ten years (1/year).
+    """
+    rng = np.random.default_rng(seed)
+    region, urban = _places(rng, world.regions, m)
+    size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, m), MEMBER_SLOTS)
+    age, disabled, pregnant = _members(rng, size, world)
+    pilot = _blank(m, region, urban, age, disabled, pregnant, (age >= 0).sum(axis=1))
+    growth = _spin_up(pilot, world, rng)
+    return pilot, growth
+
+
 def _pilot(world: World, m: int, seed: int) -> tuple[NDArray[np.intp], Members]:
     """Return the households of a demographic spin-up: their strata and members.
 
@@ -90,16 +120,11 @@ def _pilot(world: World, m: int, seed: int) -> tuple[NDArray[np.intp], Members]:
     """
     key = (world.demography, world.regions, m, seed)
     if key not in _PILOTS:
-        rng = np.random.default_rng(seed)
-        region, urban = _places(rng, world.regions, m)
-        size = np.minimum(1 + rng.poisson(world.demography.size_mean - 1.0, m), MEMBER_SLOTS)
-        age, disabled, pregnant = _members(rng, size, world)
-        pilot = _blank(m, region, urban, age, disabled, pregnant, (age >= 0).sum(axis=1))
-        _spin_up(pilot, world, rng)
+        pilot, _ = spun_up(world, m, seed)
         members = (pilot.age, pilot.disabled, pilot.pregnant, pilot.size.astype(np.int64))
         while len(_PILOTS) >= 8:
             _PILOTS.pop(next(iter(_PILOTS)))
-        _PILOTS[key] = (region.astype(np.intp) * 2 + urban, members)
+        _PILOTS[key] = (pilot.region.astype(np.intp) * 2 + pilot.urban, members)
     return _PILOTS[key]
 
 
@@ -123,24 +148,48 @@ def _members_from(
     return age[source], disabled[source], pregnant[source], size[source]
 
 
-def _spin_up(state: HouseholdState, world: World, rng: np.random.Generator) -> None:
+def _spin_up(state: HouseholdState, world: World, rng: np.random.Generator) -> float:
     """Run ``spinup_years`` of demography and household formation on the drawn members.
 
-    Members only (no economy yet): the composition then starts near the stationary state of
-    the demographic rates instead of the rough draw of :func:`_members`. Draws come from
-    children of the ``population`` stream, one set a month.
+    Members only (no economy yet): the composition then starts near the state the demographic
+    rates (and the fertility decline of ``spinup_fertility``) lead to, instead of the rough
+    draw of :func:`_members`. Draws come from children of the ``population`` stream, one set a
+    month. Returns the yearly growth of persons over the last ten years (or fewer).
     """
     d, n = world.demography, state.n
     q_table = monthly_mortality(d)
     formation = Formation(state, world, economics=False)
-    for month in range(-12 * d.spinup_years, 0):
+    start = -12 * d.spinup_years
+    window = max(start, -120)  # growth is measured over the last ten years
+    persons, log_growth = float(np.sum(state.size)), 0.0
+    for month in range(start, 0):
         g = rng.spawn(8)
         draws = {"mortality": g[0].random(n)}
         rare = {k: LazyUniforms(g[2 * i + 1], g[2 * i + 2], n, _SPIN_CUT)
                 for i, k in enumerate(("conception", "newborn", "leave_home"))}  # fmt: skip
-        events = demography_step(state, d, draws, rare, q_table)
-        formation.step(state, events, g[7], month)
+        if month == window:
+            persons, log_growth = float(np.sum(state.size)), 0.0
+        events = demography_step(state, _fertility(d, month / start), draws, rare, q_table)
+        log_growth += np.log(formation.step(state, events, g[7], month).growth)
     state.formed[:] = INITIAL
+    if start == 0:
+        return float("nan")
+    ratio = np.exp(log_growth) * float(np.sum(state.size)) / persons
+    return float(ratio ** (12 / -window) - 1)
+
+
+def _fertility(d: Demography, left: float) -> Demography:
+    """Demography with the conception hazard of the spin-up when ``left`` of it remains.
+
+    The hazard falls linearly from ``spinup_fertility`` times ``conception_hazard`` at the
+    start (``left`` = 1) to ``conception_hazard`` at the end, so the members start with the
+    younger age structure that a past fertility decline leaves (more adults of childbearing
+    age than the present rates alone would give).
+    """
+    if d.spinup_fertility == 1.0:
+        return d
+    factor = 1.0 + (d.spinup_fertility - 1.0) * left
+    return dataclasses.replace(d, conception_hazard=d.conception_hazard * factor)
 
 
 def _percentile_rank(x: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -109,3 +109,18 @@ def test_calibration_command_reports_targets_and_parameters(
     assert all(f"`{name}`" in out for name in TARGETS)
     assert all(f"`{path}`" in out for path in PARAMETERS)
     assert "Loss" in out and "2 evaluations" in out
+
+
+def test_demography_fit_starts_from_the_scenario_and_reports_every_target(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from experiments.calibration import demography
+
+    monkeypatch.setattr(demography, "SPIN_SAMPLE", 2_000)  # two spin-ups of 1,000 households
+    assert demography.main(["--trials", "2"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"`{name}`" in out for name in demography.TARGETS)
+    assert all(f"`{path}`" in out for path in demography.PARAMETERS)
+    world = load_params("world_2025").world
+    start = float(world.demography.mortality_a)
+    assert f"| `world.demography.mortality_a` | {start:.4g} |" in out  # the first candidate

@@ -160,15 +160,16 @@ def test_every_scenario_forms_the_same_households_in_the_same_rows() -> None:
 
 
 @pytest.mark.slow
-def test_population_grows_about_as_bps_projects_with_a_steady_household_size() -> None:
+def test_population_grows_about_as_bps_projects_and_ages() -> None:
     rows = long_run(households=20_000, years=20, seed=0)
     growth = [r["growth"] for r in rows[1:]]
     sizes = [r["size"] for r in rows]
-    # BPS projects about 1.1% a year; the synthetic start's age waves move it (1.5% in the
-    # fourth five years)
-    assert all(0.8 <= g <= 1.6 for g in growth), growth
-    assert max(sizes) - min(sizes) < 0.3, sizes
-    assert all(3.5 <= s <= 4.2 for s in sizes), sizes
+    # BPS projects about 1.1% a year in the 2020s; with today's fertility (the spin-up's
+    # decline is over) the momentum fades, so growth slows and the population ages
+    assert all(0.8 <= g <= 1.4 for g in growth[:2]), growth
+    assert growth[-1] < growth[0], growth
+    assert rows[-1]["old"] > rows[0]["old"] + 0.5, [r["old"] for r in rows]
+    assert all(3.3 <= s <= 3.9 for s in sizes), sizes
 
 
 def test_demography_command_prints_its_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from experiments.calibration.fit import PARAMETERS, Calibration, calibrate
-from experiments.calibration.targets import TARGETS
+from experiments.calibration.targets import TARGETS, fit_table
 from experiments.calibration.writeback import write_values
 from experiments.docblocks import update_block
 from scenarios import SCENARIO_DIR
@@ -21,17 +21,9 @@ from scenarios import SCENARIO_DIR
 
 def report(cal: Calibration) -> str:
     """Return the targets, the starting and fitted moments and the parameters as Markdown."""
-    rows = ["| target | value | tolerance | start | fitted | within | source |",
-            "|---|---|---|---|---|---|---|"]  # fmt: skip
-    for name, t in TARGETS.items():
-        start, fit = cal.start_moments[name], cal.moments[name]
-        met = "yes" if abs(fit - t.value) <= t.tolerance else "no"
-        rows.append(f"| `{name}` | {t.value:.4g} | {t.tolerance:.3g} | {start:.4g} | {fit:.4g} "
-                    f"| {met} | {t.source} |")  # fmt: skip
-    rows += ["", "| parameter | start | fitted | range |", "|---|---|---|---|"]
-    for path, free in PARAMETERS.items():
-        rows.append(f"| `{path}` | {cal.start_values[path]:.4g} | {cal.values[path]:.4g} "
-                    f"| [{free.low:.4g}, {free.high:.4g}] |")  # fmt: skip
+    ranges = {p: (cal.start_values[p], cal.values[p], f.low, f.high)
+              for p, f in PARAMETERS.items()}  # fmt: skip
+    rows = fit_table(TARGETS, cal.start_moments, cal.moments, ranges)
     rows.append(f"\nLoss {cal.start_loss:.2f} at the start, {cal.loss:.2f} fitted "
                 f"({cal.trials} evaluations, seed {cal.seed}).")  # fmt: skip
     return "\n".join(rows)

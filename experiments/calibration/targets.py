@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TARGETS", "Target"]
+__all__ = ["TARGETS", "Target", "fit_table"]
 
 
 @dataclass(frozen=True)
@@ -86,3 +86,26 @@ TARGETS: dict[str, Target] = {
         "is the target: 37-117 k counts as a match",
     ),
 }
+
+
+def fit_table(
+    targets: dict[str, Target],
+    start: dict[str, float],
+    fitted: dict[str, float],
+    parameters: dict[str, tuple[float, float, float, float]],
+) -> list[str]:
+    """Return Markdown rows: each target against the start's and the fit's moments.
+
+    Then each parameter, given as ``(start, fitted, low, high)``.
+    """
+    rows = ["| target | value | tolerance | start | fitted | within | source |",
+            "|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name, t in targets.items():
+        a, b = start[name], fitted[name]
+        met = "yes" if abs(b - t.value) <= t.tolerance else "no"
+        rows.append(f"| `{name}` | {t.value:.4g} | {t.tolerance:.3g} | {a:.4g} | {b:.4g} | {met} "
+                    f"| {t.source} |")  # fmt: skip
+    rows += ["", "| parameter | start | fitted | range |", "|---|---|---|---|"]
+    for path, (a, b, low, high) in parameters.items():
+        rows.append(f"| `{path}` | {a:.4g} | {b:.4g} | [{low:.4g}, {high:.4g}] |")
+    return rows
