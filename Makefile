@@ -10,7 +10,7 @@ PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])
 # One stamp per interpreter and install mode: changing either rebuilds the environment.
 STAMP := $(VENV)/.installed-py$(PYVER)-$(if $(filter none,$(LOCK)),latest,locked)
 
-.PHONY: install run counterfactual test lint format bench lock golden clean
+.PHONY: install run counterfactual test lint format bench lock golden strip browser clean
 
 $(STAMP): pyproject.toml $(filter-out none,$(LOCK))
 	@test -n "$(PYVER)" || { echo "PYTHON=$(PYTHON) does not run; choose an interpreter with PYTHON=python3.12 or a path" >&2; exit 1; }
@@ -62,7 +62,27 @@ format: $(STAMP)
 golden: $(STAMP)
 	$(PY) -m tests.golden
 
-test: lint
+# Remove the outputs of the notebooks before committing them (tests/test_notebooks.py checks).
+strip: $(STAMP)
+	$(VENV)/bin/nbstripout notebooks/*.ipynb
+
+# Chromium for the dashboard's browser test (tests/test_dashboard_browser.py): Debian's package,
+# installed when missing (as root, or with a sudo that needs no password). GRADUASI_CHROMIUM
+# names another Chromium; GRADUASI_SKIP_BROWSER=1 skips this step and the test.
+browser:
+	@if [ "$${GRADUASI_SKIP_BROWSER:-}" = 1 ] || [ -n "$${GRADUASI_CHROMIUM:-}" ] \
+	  || command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then \
+	  exit 0; fi; \
+	hint="install Chromium (Debian: apt-get install chromium), or set GRADUASI_SKIP_BROWSER=1"; \
+	command -v apt-get >/dev/null 2>&1 || { echo "Chromium is missing: $$hint" >&2; exit 1; }; \
+	sudo=; if [ "$$(id -u)" != 0 ]; then \
+	  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"; \
+	  else echo "Chromium is missing and this user cannot install it: $$hint" >&2; exit 1; fi; fi; \
+	echo "Installing Debian's chromium for the dashboard's browser test"; \
+	install="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium"; \
+	$$install >/dev/null 2>&1 || { $$sudo apt-get update -q && $$install; }
+
+test: lint browser
 	$(PY) -m pytest
 
 clean:

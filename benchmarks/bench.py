@@ -134,9 +134,9 @@ def reference_ratio(households: int = 2000, months: int = 2) -> dict[str, float]
     """Per-agent reference step over the vectorised step, on the same population and draws.
 
     ``ratio`` compares the household rules (demography, shocks, income, consumption, assets,
-    poverty: what ``Household.step`` and its vectorised twin do) for the same month from the
-    same state; ``month_ratio`` compares whole months, which also contain the agencies and the
-    recording that both paths share.
+    poverty: what ``Household.reference_demography`` and ``Household.reference_step`` do, and
+    their vectorised twins) for the same month from the same state; ``month_ratio`` compares
+    whole months, which also contain the agencies and the recording that both paths share.
     """
     from simulation import GraduationModel, Household
 

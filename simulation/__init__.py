@@ -14,7 +14,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from simulation.households import Household, HouseholdState
+    from simulation.agents import Household
+    from simulation.households import HouseholdState
     from simulation.model import GraduationModel
     from simulation.params import ParameterError, Params
     from simulation.runner import run, run_replicate
@@ -31,7 +32,7 @@ __all__ = [
 
 _HOMES = {
     "GraduationModel": "simulation.model",
-    "Household": "simulation.households",
+    "Household": "simulation.agents",
     "HouseholdState": "simulation.households",
     "ParameterError": "simulation.params",
     "Params": "simulation.params",

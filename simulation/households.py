@@ -1,27 +1,20 @@
-"""Household state in numpy columns, and the ``Household`` Mesa agent that views one row.
+"""Household state in numpy columns, and counts of members by PKH component.
 
-All household mechanisms run vectorised over :class:`HouseholdState`; a :class:`Household`
-agent is a light Mesa agent bound to one row, so that households can be selected, inspected and
-stepped one by one (the slow reference path used to check the vectorised one).
+All household mechanisms run vectorised over :class:`HouseholdState`; the Mesa agent that views
+one row, :class:`simulation.agents.Household`, lives in :mod:`simulation.agents`.
 """
 
 from __future__ import annotations
 
-import gc
-import weakref
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import mesa
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from simulation.model import GraduationModel
-
 __all__ = [
-    "COMPONENTS", "INITIAL", "MEMBER_SLOTS", "Household", "HouseholdState", "component_counts",
-    "counts_of", "create_household_agents", "take_rows",
+    "COMPONENTS", "INITIAL", "MEMBER_SLOTS", "HouseholdState", "component_counts", "counts_of",
+    "take_rows",
 ]  # fmt: skip
 
 #: ``formed`` of the households of the initial population (formed before the run)
@@ -165,101 +158,3 @@ def counts_of(
         out[:, j] = row_count(age_band_mask(age, *AGE_BANDS[name]))
     out[:, -1] = row_count(disabled & (age >= 0))
     return out
-
-
-class Household(mesa.Agent):  # type: ignore[misc]
-    """A household: a Mesa agent whose state is row ``index`` of the model's columns.
-
-    Attribute access reads the columns, so ``household.consumption_pc`` is always current.
-    """
-
-    def __init__(self, model: GraduationModel, index: int) -> None:
-        super().__init__(model)
-        first = model.__dict__.setdefault("_household_id0", self.unique_id - index)
-        if self.unique_id - first != index:  # households are created in row order, once
-            raise RuntimeError(f"household {index} created out of order")
-
-    @property
-    def index(self) -> int:
-        """Row of this household in the model's columns (not stored: saves memory per agent)."""
-        return int(self.unique_id - self.model._household_id0)
-
-    def __getattr__(self, name: str) -> Any:
-        state = self.__dict__.get("model") and self.model.households
-        if state is not None and name in state.__dataclass_fields__:
-            value = getattr(state, name)[self.index]
-            return value.item() if np.ndim(value) == 0 else value.copy()
-        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
-
-    @property
-    def members(self) -> dict[str, int]:
-        """Members by PKH component (persons)."""
-        counts = component_counts(self.model.households, np.array([self.index]))[0]
-        return dict(zip(COMPONENTS, (int(c) for c in counts), strict=True))
-
-    def step_demography(self) -> None:
-        """Age this household's members one month with the slow per-agent reference rules."""
-        from simulation.reference import reference_demography_step
-
-        reference_demography_step(self.model, self.index)
-
-    def step(self) -> None:
-        """Advance this household's economy one month with the per-agent reference rules.
-
-        Uses the draws and environment the model prepared for the current month, so that the
-        result equals the vectorised step on the same household.
-        """
-        from simulation.reference import reference_step
-
-        reference_step(self.model, self.index)
-
-    def __repr__(self) -> str:
-        return f"Household(id={self.unique_id}, index={self.index})"
-
-
-_CHUNK = 1 << 16  #: household agents registered at a time
-
-
-def create_household_agents(model: GraduationModel) -> None:
-    """Create one :class:`Household` agent per row, registered with the model as Mesa does.
-
-    The first is made by Mesa's own constructor. If it holds exactly what Mesa 3's ``Agent``
-    sets (``model``, ``unique_id``, ``pos``) and the model keeps Mesa 3's three registries,
-    the others are made alike in bulk: ids from Mesa's own counter, the same three attributes,
-    and one update of each registry, instead of a Python constructor call and three
-    registrations per agent. Otherwise each is made by Mesa's constructor. The garbage collector
-    is paused meanwhile (creating many objects would trigger collections of the whole heap).
-    """
-    first = Household(model, 0)
-    n = model.households.n
-    by_type = getattr(model, "_agents_by_type", {}).get(Household)
-    registries = (
-        getattr(model, "_agents", None),
-        getattr(by_type, "_agents", None),
-        getattr(getattr(model, "_all_agents", None), "_agents", None),
-    )
-    bulk = set(vars(first)) == {"model", "unique_id", "pos"} and all(
-        isinstance(r, dict | weakref.WeakKeyDictionary) for r in registries
-    )
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        if not bulk:
-            for i in range(1, n):
-                Household(model, i)
-            return
-        make, ids = Household.__new__, mesa.Agent._ids[model]
-        for start in range(1, n, _CHUNK):  # in chunks: no large temporary (peak memory)
-            chunk = dict.fromkeys(make(Household) for _ in range(min(_CHUNK, n - start)))
-            for agent, uid in zip(chunk, ids, strict=False):
-                # set one by one, in Agent.__init__'s order: instances then share their keys
-                agent.model = model
-                agent.unique_id = uid
-                agent.pos = None
-            for registry in registries:
-                registry.update(chunk)  # type: ignore[union-attr]
-        if n > 1 and next(reversed(model._agents)).index != n - 1:
-            raise RuntimeError("household agents were not numbered in row order")
-    finally:
-        if paused:
-            gc.enable()

@@ -21,15 +21,16 @@ their own random streams) so that incomes, savings and assets settle from the dr
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import mesa
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.agents import Household, HouseholdAgents
 from simulation.composition import Composition
 from simulation.environment import MonthEnvironment, Places
-from simulation.households import Household, create_household_agents
 from simulation.mechanisms.assets import assets_step
 from simulation.mechanisms.consumption import consumption_step
 from simulation.mechanisms.demography import (
@@ -47,6 +48,7 @@ from simulation.params import Params
 from simulation.policy.runtime import PolicyRuntime
 from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
+from simulation.reporters import MODEL_REPORTERS
 from simulation.streams import LazyUniforms, Streams
 
 __all__ = ["GraduationModel"]
@@ -65,7 +67,7 @@ BLOCK = 1 << 15
 
 
 class GraduationModel(mesa.Model):  # type: ignore[misc]
-    """The simulated world: households (Mesa agents over numpy columns) and, later, agencies.
+    """The simulated world: households (Mesa agents over numpy columns) and agencies.
 
     Parameters
     ----------
@@ -74,9 +76,27 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     replicate : int
         Replicate index; it keys every random stream, so the same replicate of two scenarios
         sees the same population and shocks.
+    rng : int, optional
+        Mesa's seed argument (``mesa.batch_run`` passes it): the root seed of the random
+        streams, replacing ``params.run.seed`` (``self.params`` records it). None (the default)
+        keeps ``params.run.seed``: the same parameters always give the same run.
+
+    Notes
+    -----
+    As a Mesa model: ``step()`` advances one month (Mesa counts it in ``steps``, equal to
+    ``month`` after each step); ``running`` turns False when the last of ``params.run.months``
+    is done, so ``run_model()`` and ``mesa.batch_run`` stop there (stepping on raises).
+    ``datacollector`` is a ``mesa.DataCollector`` of :data:`~simulation.reporters.MODEL_REPORTERS`
+    that collects at construction (step 0: nothing recorded yet, NaN) and after every step;
+    replace it to collect other reporters. The households are
+    :class:`~simulation.agents.Household` agents, made when first asked for.
     """
 
-    def __init__(self, params: Params, *, replicate: int = 0) -> None:
+    def __init__(self, params: Params, *, replicate: int = 0, rng: int | None = None) -> None:
+        if rng is not None:
+            if not isinstance(rng, int | np.integer) or isinstance(rng, bool):
+                raise TypeError(f"rng must be an int seed or None, got {rng!r}")
+            params = dataclasses.replace(params, run=dataclasses.replace(params.run, seed=int(rng)))
         self.streams = Streams(params.run.seed, replicate)
         super().__init__(rng=self.streams.generator("mesa"))
         self.params = params
@@ -91,7 +111,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.formation = Formation(self.households, world)
         #: the last month's household formation
         self.renewal: Renewal | None = None
-        self._household_agents = False
+        self._household_agents = HouseholdAgents(self)
+        self._reference_month = False  # step() runs the per-household reference rules
         # counts of members by kind, kept current by demography (ages as of the month before)
         self.composition = Composition(self.households, world, month=-params.run.burn_in_months - 1)
         self.recorder = Recorder(self)
@@ -108,6 +129,8 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.weight = household_weight(self.households, world)
         self.runtime = PolicyRuntime(self)
         self.policy_recorder = PolicyRecorder(self)
+        self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
+        self.datacollector.collect(self)
 
     def _burn_in(self, months: int) -> None:
         """Run ``months`` unrecorded months (negative month indices) so the start settles."""
@@ -117,16 +140,16 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
             self._households_vectorised()
         self.month = 0
 
-    # -- household agents, created when first looked at ----------------------------------
+    # -- household agents, made when first looked at -------------------------------------
     def _ensure_household_agents(self) -> None:
-        """Create the ``Household`` agents (one per row) the first time anyone asks for agents.
+        """Make the ``Household`` agents (one per row) the first time anyone asks for agents.
 
         The monthly mechanisms never need them, so a run that nobody inspects does not pay for
         a million Mesa agents; a notebook, the dashboard or the reference step gets them all.
         """
-        if not self.__dict__.get("_household_agents", True):
-            self._household_agents = True
-            create_household_agents(self)
+        agents = self.__dict__.get("_household_agents")
+        if agents is not None and not agents.created:
+            agents.create()
 
     @property
     def agents(self) -> mesa.agent.AgentSet:
@@ -140,14 +163,34 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self._ensure_household_agents()
         return super().agents_by_type  # type: ignore[no-any-return]
 
+    @property
+    def agent_types(self) -> list[type]:
+        """Types of the model's agents, as Mesa's ``Model.agent_types``."""
+        self._ensure_household_agents()
+        return super().agent_types  # type: ignore[no-any-return]
+
+    def household(self, row: int) -> Household:
+        """Return the agent of the household in row ``row`` of ``self.households``."""
+        if not 0 <= row < self.households.n:
+            raise IndexError(f"no household row {row}: rows are 0..{self.households.n - 1}")
+        return self._household_agents.in_row_order()[row]
+
     # -- the month ------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one month with the vectorised household mechanisms."""
-        self._run_month(self._households_vectorised)
+        """Advance one month: the household rules run vectorised over all households."""
+        rules = self._households_per_agent if self._reference_month else self._households_vectorised
+        self._run_month(rules)
 
     def step_reference(self) -> None:
-        """Advance one month with the slow per-agent reference rules (for checks)."""
-        self._run_month(self._households_per_agent)
+        """Advance one month with the slow per-household reference rules (for checks).
+
+        Goes through Mesa's ``step`` like :meth:`step` (counted in ``steps``).
+        """
+        self._reference_month = True
+        try:
+            self.step()
+        finally:
+            self._reference_month = False
 
     def _run_month(self, households: Callable[[], None]) -> None:
         if self.month >= self.params.run.months:
@@ -158,10 +201,12 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         assert self.runtime is not None
         self.policy_recorder.record(self, self.runtime)
         self.month += 1
+        self.running = self.month < self.params.run.months
+        self.datacollector.collect(self)
 
     def run_model(self) -> None:
-        """Run every remaining month of ``params.run.months``."""
-        while self.month < self.params.run.months:
+        """Run the remaining months of ``params.run.months`` (while ``running``)."""
+        while self.running:
             self.step()
 
     def _prepare_month(self) -> None:
@@ -224,6 +269,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         if self.runtime is not None and month >= 0:
             self.weight *= renewal.growth
             self.runtime.forget(renewal.rows, month)
+        self._household_agents.renew(renewal.rows)  # new households, new agents
 
     def _household_rules(
         self, start: int, stop: int, streams: dict[str, np.random.Generator]
@@ -241,12 +287,14 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         poverty_step(hh, env.poverty_line, env.extreme_line)
 
     def _households_per_agent(self) -> None:
+        """Run the household rules one household agent at a time, in row order (reference)."""
         self.draws = self.month_draws()  # the per-agent rules read whole vectors
-        agents = self.agents_by_type[Household]
         self._reference_events: dict[str, list[tuple[int, int, bool]]] = {"left": [], "last": []}
-        agents.do("step_demography")
+        for agent in self._household_agents.in_row_order():
+            agent.reference_demography()
         ev = {k: People.of_tuples(v) for k, v in self._reference_events.items()}
         self._form_households(MonthEvents(np.zeros(0, np.intp), ev["left"], ev["last"]))
         self.composition.update(self.households, np.arange(self.households.n), self.month)
         self._agencies_act()
-        agents.do("step")
+        for agent in self._household_agents.in_row_order():  # new households' agents included
+            agent.reference_step()

@@ -57,6 +57,15 @@ class PolicyRecorder:
             for name, (dims, _, _) in POLICY_VARIABLES.items()
         }
 
+    def recorded(self, name: str, month: int) -> NDArray[np.float64]:
+        """Return variable ``name`` of :data:`POLICY_VARIABLES` as recorded for ``month``.
+
+        ``month`` 0 is the first; with the variable's extra dims; 0 for a month not recorded
+        yet. Do not modify.
+        """
+        out: NDArray[np.float64] = self._buf[name][month]
+        return out
+
     def record(self, model: GraduationModel, rt: PolicyRuntime) -> None:
         """Store this month's policy outcomes."""
         b, t, w, tr = self._buf, model.month, model.weight, rt.tracker

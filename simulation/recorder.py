@@ -77,6 +77,14 @@ class Recorder:
         self._place = place
         self._weights = np.full(months, np.nan)
 
+    def recorded(self, name: str, month: int) -> NDArray[np.float64]:
+        """Return variable ``name`` of :data:`VARIABLES` as recorded for ``month`` (0 = first).
+
+        With the variable's extra dims; NaN for a month not recorded yet. Do not modify.
+        """
+        out: NDArray[np.float64] = self._buf[name][month]
+        return out
+
     def record(self, model: GraduationModel) -> None:
         """Compute and store this month's outcomes."""
         hh, t, b = model.households, model.month, self._buf

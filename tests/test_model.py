@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
-import mesa
 import numpy as np
 import pytest
 import xarray as xr
@@ -146,36 +144,6 @@ def test_stepping_past_the_end_is_an_error(params: Params) -> None:
 
 def test_params_round_trip(params: Params) -> None:
     assert from_dict(Params, to_dict(params)) == params
-
-
-@pytest.mark.parametrize("bulk", [True, False])
-def test_household_agents_are_registered_like_any_mesa_agent(
-    params: Params, bulk: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Agents made in bulk, or one by one by Mesa (if Mesa's Agent changes), are the same."""
-    if not bulk:  # an Agent that sets more than Mesa 3 does: households are made one by one
-        init = mesa.Agent.__init__
-
-        def more(self: mesa.Agent, *args: Any, **kwargs: Any) -> None:
-            init(self, *args, **kwargs)
-            self.extra = 1
-
-        monkeypatch.setattr(mesa.Agent, "__init__", more)
-    model = GraduationModel(params)
-    households = list(model.agents_by_type[Household])
-    ids = [h.unique_id for h in households]
-    assert len(set(ids)) == len(ids) == params.world.population.households
-    assert all(h.model is model and h.pos is None for h in households)
-    assert sorted(h.index for h in households) == list(range(len(households)))
-    assert all(hasattr(h, "extra") for h in households) == (not bulk)  # the path taken
-    made_by_mesa = Household.__new__(Household)
-    mesa.Agent.__init__(made_by_mesa, model)  # as small as an agent made by Mesa (shared keys)
-    assert {sys.getsizeof(vars(h)) for h in households[:100]} == {sys.getsizeof(vars(made_by_mesa))}
-    made_by_mesa.remove()
-    assert len(model.agents) == len(households) + len(params.policy.agencies)
-    assert all(h in model.agents for h in households[:50])
-    households[3].remove()  # Mesa's own deregistration works on them
-    assert len(model.agents_by_type[Household]) == len(households) - 1
 
 
 def test_recorded_measures_equal_the_metric_functions(params: Params) -> None:

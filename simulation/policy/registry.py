@@ -20,7 +20,10 @@ from simulation.metrics import order_nonnegative, weighted_deciles
 if TYPE_CHECKING:
     from simulation.policy.schema import RegistryRules
 
-__all__ = ["Registry", "first_in_order", "first_served", "weighted_deciles"]
+__all__ = ["NEVER_SEEN", "Registry", "first_in_order", "first_served", "weighted_deciles"]
+
+#: ``Registry.seen`` of a household the list has never looked at
+NEVER_SEEN = -(2**15)
 
 
 class Registry:
@@ -34,7 +37,7 @@ class Registry:
         #: households by (score, index): the order in which programmes serve them
         self.order = {k: np.arange(n, dtype=np.int32) for k in ("shared", "own")}
         #: month the list last looked at each household (refresh or re-assessment)
-        self.seen = {k: np.full(n, -(2**15), dtype=np.int16) for k in ("shared", "own")}
+        self.seen = {k: np.full(n, NEVER_SEEN, dtype=np.int16) for k in ("shared", "own")}
         #: households re-assessed since the last refresh (their place in ``order`` is stale)
         self.moved: dict[str, NDArray[np.intp]] = {
             k: np.zeros(0, np.intp) for k in ("shared", "own")
@@ -85,7 +88,7 @@ class Registry:
         """Take households ``rows`` off both lists until the next refresh (new households)."""
         for which in ("shared", "own"):
             self.decile[which][rows] = 10
-            self.seen[which][rows] = -(2**15)
+            self.seen[which][rows] = NEVER_SEEN
         self._within = {}
 
     def reassess(
