@@ -2,6 +2,10 @@
 
 Weights are persons (household size times the household weight) unless stated, so every
 measure is a statement about people at national scale.
+
+Weighted sums are ``(a * b).sum()`` (numpy's pairwise summation), never ``np.dot``: BLAS splits
+a long dot product among its threads, so its last bit would depend on the thread count. Results
+are the same on any number of threads.
 """
 
 from __future__ import annotations
@@ -109,7 +113,8 @@ def deciles_and_gini(
         return decile, 0.0
     rank *= 0.2  # 2 F - 1
     rank -= 1
-    return decile, float(np.dot(wx, rank) / total)
+    rank *= wx  # summed by numpy, no BLAS dot: identical on any thread count
+    return decile, float(rank.sum() / total)
 
 
 def fgt(c: F8, z: F8 | float, w: F8, alpha: float) -> float:
@@ -130,8 +135,12 @@ def fgt(c: F8, z: F8 | float, w: F8, alpha: float) -> float:
         Poverty aversion, >= 0.
     """
     gap = np.maximum(1.0 - c / z, 0.0)
-    terms = (gap > 0) if alpha == 0 else gap**alpha
-    return float(np.dot(w, terms) / w.sum())
+    if alpha == 0:
+        terms = np.multiply(w, gap > 0)
+    else:
+        terms = np.power(gap, alpha, out=gap)
+        terms *= w
+    return float(terms.sum() / w.sum())  # summed by numpy, no BLAS dot: thread-independent
 
 
 def gini(x: F8, w: F8, order: NDArray[np.intp] | None = None) -> float:
@@ -150,7 +159,9 @@ def gini(x: F8, w: F8, order: NDArray[np.intp] | None = None) -> float:
         return 0.0
     lorenz = wx / total
     prev = np.concatenate(([0.0], lorenz[:-1]))
-    return float(1.0 - np.dot(ws, lorenz + prev) / ws.sum())
+    prev += lorenz
+    prev *= ws  # summed by numpy, no BLAS dot: identical on any thread count
+    return float(1.0 - prev.sum() / ws.sum())
 
 
 def _ranks(w: F8, order: NDArray[np.intp]) -> F8:

@@ -111,7 +111,8 @@ class Recorder:
         w_gap = np.multiply(hh.size[poor], gap, dtype=np.float64)
         sample = total / model.weight  # persons in the sample
         b["poverty_gap"][t] = w_gap.sum() / sample
-        b["poverty_severity"][t] = np.dot(w_gap, gap) / sample
+        w_gap *= gap  # sums are numpy's, not BLAS dots: identical on any thread count
+        b["poverty_severity"][t] = w_gap.sum() / sample
         b["mean_consumption"][t] = spend.sum() / total
         with np.errstate(invalid="ignore", divide="ignore"):
             b["consumption_by_decile"][t] = spend.sum(axis=(1, 2, 3, 4)) / mass.sum(
@@ -161,7 +162,7 @@ class Recorder:
         below = np.searchsorted(ordered, world.assets.threshold, side="right")
         b["above_threshold_share"][t] = (hh.n - below) / hh.n
         b["mean_savings"][t] = hh.savings.mean()
-        b["poverty_line"][t] = np.dot(hh.size.astype(np.float64), hh.poverty_line) / persons
+        b["poverty_line"][t] = np.multiply(hh.size, hh.poverty_line).sum() / persons  # no BLAS
         b["rice_price_index"][t] = model.env.rice_price_index if model.env else 1.0
         b["health_shock_households"][t] = np.count_nonzero(hh.health_cost) * model.weight
 
