@@ -15,13 +15,21 @@ import functools
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
+from scenarios.overrides import apply_overrides
 from simulation.params import ParameterError, Params, from_dict
 
-__all__ = ["SCENARIO_DIR", "available", "load_params", "load_tree", "strip_provenance"]
+__all__ = [
+    "SCENARIO_DIR",
+    "available",
+    "load_params",
+    "load_tree",
+    "scenario_path",
+    "strip_provenance",
+]
 
 SCENARIO_DIR = Path(__file__).resolve().parent
 
@@ -48,29 +56,71 @@ _Loader.add_implicit_resolver(
 PROVENANCE_KEYS = frozenset({"source", "assumption", "note"})
 
 
+#: a scenario name: the stem of a file in :data:`SCENARIO_DIR`, never a path
+_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
 def available() -> list[str]:
     """Names of the scenario files."""
-    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml") if _NAME.fullmatch(p.stem))
+
+
+def scenario_path(name: Any) -> Path:
+    """Return the file of scenario ``name``, refusing paths and unknown names.
+
+    Raises
+    ------
+    ParameterError
+        If ``name`` is not a plain scenario name (no directory, no suffix) or has no file.
+    """
+    names = available()
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        stem = name[: -len(".yaml")] if isinstance(name, str) and name.endswith(".yaml") else None
+        hint = f" (drop the suffix: {stem!r})" if stem in names else ""
+        raise ParameterError(
+            f"scenario name must be the plain name of a file in {SCENARIO_DIR} (letters, digits, "
+            f"'_' and '-', no directory and no .yaml), got {name!r}{hint}; "
+            f"available: {', '.join(names)}"
+        )
+    path = SCENARIO_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(names)}")
+    return path
 
 
 @functools.lru_cache(maxsize=64)
 def _parse(path: str, mtime_ns: int) -> Any:
     """Parse a YAML file once per version (a sweep worker loads the same files every job)."""
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_Loader) or {}  # _Loader is a SafeLoader
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_Loader)  # _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as err:
+        raise ParameterError(_yaml_message(path, err)) from None
+    except (yaml.YAMLError, OSError, UnicodeDecodeError) as err:
+        raise ParameterError(f"{path}: cannot be read as YAML: {err}") from None
+    return {} if data is None else data
 
 
-def _read(name: str) -> dict[str, Any]:
-    path = SCENARIO_DIR / f"{name}.yaml"
-    if not path.is_file():
-        raise ParameterError(f"unknown scenario {name!r}; available: {', '.join(available())}")
+def _yaml_message(path: str, err: yaml.MarkedYAMLError) -> str:
+    """``file, line L, column C: YAML syntax error: problem (context)`` (lines from 1)."""
+    mark = err.problem_mark or err.context_mark
+    where = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    context = f" ({err.context})" if err.context else ""
+    return f"{path}{where}: YAML syntax error: {err.problem or err}{context}"
+
+
+def _read(name: str) -> tuple[Path, dict[str, Any]]:
+    path = scenario_path(name)
     data = copy.deepcopy(_parse(str(path), path.stat().st_mtime_ns))  # callers may change it
     if not isinstance(data, dict):
-        raise ParameterError(f"scenario {name!r} must be a mapping")
-    return data
+        raise ParameterError(
+            f"scenario file {path} must be a mapping of sections (meta, world, policy, run), "
+            f"got a {type(data).__name__}: {data!r:.80}"
+        )
+    return path, data
 
 
-def is_leaf(node: Any) -> bool:
+def is_leaf(node: Any) -> TypeGuard[Mapping[str, Any]]:
     """Whether ``node`` is a ``{value: ..., source|assumption|note: ...}`` leaf."""
     return (
         isinstance(node, Mapping) and "value" in node and set(node) <= {"value"} | PROVENANCE_KEYS
@@ -127,27 +177,51 @@ def _merge(base: dict[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_tree(name: str) -> dict[str, Any]:
-    """Return scenario ``name`` merged over its ancestors, with provenance leaves kept."""
-    data = _read(name)
-    meta = data.pop("meta", {})
-    parent = meta.get("extends") if isinstance(meta, Mapping) else None
-    tree = load_tree(parent) if parent else {}
+    """Return scenario ``name`` merged over its ancestors, with provenance leaves kept.
+
+    Raises
+    ------
+    ParameterError
+        If a file is missing, is not valid YAML or not a mapping, or ``meta.extends`` names a
+        missing scenario or makes a cycle.
+    """
+    return _load_tree(name, ())
+
+
+def _load_tree(name: str, chain: tuple[str, ...]) -> dict[str, Any]:
+    if name in chain:
+        cycle = " -> ".join((*chain, name))
+        raise ParameterError(
+            f"meta.extends makes a cycle: {cycle}; scenario {chain[-1]!r} "
+            f"({SCENARIO_DIR / (chain[-1] + '.yaml')}) must not extend {name!r}"
+        )
+    path, data = _read(name)
+    meta = data.pop("meta", None) or {}
+    parent = _parent(path, meta)
+    tree = _load_tree(parent, (*chain, name)) if parent else {}
     tree.pop("meta", None)
-    merged = _merge(tree, data)
+    try:
+        merged = _merge(tree, data)
+    except ParameterError as err:
+        raise ParameterError(f"{path}: {err}") from None
     merged["meta"] = meta
     return merged
 
 
-def _set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
-    keys = dotted.split(".")
-    node: Any = tree
-    for i, key in enumerate(keys[:-1]):
-        if not isinstance(node, dict) or key not in node:
-            raise ParameterError(f"unknown key {'.'.join(keys[: i + 1])} in override {dotted!r}")
-        node = node[key]
-    if not isinstance(node, dict) or keys[-1] not in node:
-        raise ParameterError(f"unknown key {dotted} in override {dotted!r}")
-    node[keys[-1]] = value
+def _parent(path: Path, meta: Any) -> str | None:
+    """Return the scenario that the file at ``path`` extends (``meta.extends``), checked."""
+    if not isinstance(meta, Mapping):
+        raise ParameterError(
+            f"{path}: meta must be a mapping (name, description, extends), got {meta!r:.80}"
+        )
+    parent = meta.get("extends")
+    if parent is None:
+        return None
+    try:
+        scenario_path(parent)
+    except ParameterError as err:
+        raise ParameterError(f"{path}: meta.extends is {parent!r}, not a scenario: {err}") from None
+    return str(parent)
 
 
 def load_params(name: str = "world_2025", overrides: Mapping[str, Any] | None = None) -> Params:
@@ -158,15 +232,20 @@ def load_params(name: str = "world_2025", overrides: Mapping[str, Any] | None = 
     name : str
         Scenario file name without ``.yaml`` (see :func:`available`).
     overrides : Mapping, optional
-        Dotted paths to new values, e.g. ``{"world.population.households": 1000}``.
+        Dotted paths to new values, e.g. ``{"world.population.households": 1000}``. A list of
+        named records is entered by name: ``{"policy.programmes.PKH.budget": [30e12]}``.
 
     Returns
     -------
     Params
         Frozen, validated parameters.
+
+    Raises
+    ------
+    ParameterError
+        For a bad name, file, key or value; the message names it and what is allowed.
     """
     tree = strip_provenance(load_tree(name))
     tree.pop("meta", None)
-    for dotted, value in (overrides or {}).items():
-        _set_dotted(tree, dotted, value)
+    apply_overrides(tree, overrides, name)
     return from_dict(Params, tree)

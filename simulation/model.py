@@ -43,8 +43,9 @@ from simulation.mechanisms.formation import Formation, Renewal
 from simulation.mechanisms.income import income_step, total_income
 from simulation.mechanisms.poverty import poverty_step
 from simulation.mechanisms.shocks import next_rice_episode, shocks_step
+from simulation.memory import check_memory
 from simulation.outcomes import PolicyRecorder
-from simulation.params import Params
+from simulation.params import Params, require_params, require_replicate
 from simulation.policy.runtime import PolicyRuntime
 from simulation.population import household_weight, synthetic_population
 from simulation.recorder import Recorder
@@ -93,6 +94,9 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
     """
 
     def __init__(self, params: Params, *, replicate: int = 0, rng: int | None = None) -> None:
+        params = require_params(params, "GraduationModel")
+        replicate = require_replicate(replicate, "replicate")
+        check_memory(params)  # before anything is allocated
         if rng is not None:
             if not isinstance(rng, int | np.integer) or isinstance(rng, bool):
                 raise TypeError(f"rng must be an int seed or None, got {rng!r}")

@@ -7,11 +7,22 @@ directly in Python). Rupiah are at March 2025 prices; rates are per month unless
 
 from __future__ import annotations
 
+import numbers
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from simulation.policy import Policy
-from simulation.schema import ParameterError, Schema, from_dict, spec, to_dict
+from simulation.schema import (
+    INT64_MAX,
+    MONEY_MONTH,
+    MONEY_STOCK,
+    ParameterError,
+    Schema,
+    from_dict,
+    spec,
+    to_dict,
+)
 
 __all__ = [
     "Assets",
@@ -28,6 +39,8 @@ __all__ = [
     "Shocks",
     "World",
     "from_dict",
+    "require_params",
+    "require_replicate",
     "to_dict",
 ]
 
@@ -42,8 +55,12 @@ class Region(Schema):
     consumption_shift: float = spec(
         "log-points", "shift of log consumption per capita relative to the nation", ge=-2, le=2
     )
-    wage: float = spec("Rp/month", "monthly earnings of one full-time worker of skill 1", gt=0)
-    minimum_wage: float = spec("Rp/month", "provincial minimum wage (UMP) proxy", gt=0)
+    wage: float = spec(
+        "Rp/month", "monthly earnings of one full-time worker of skill 1", gt=0, le=MONEY_MONTH
+    )
+    minimum_wage: float = spec(
+        "Rp/month", "provincial minimum wage (UMP) proxy", gt=0, le=MONEY_MONTH
+    )
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,9 @@ class Population(Schema):
     """Size of the synthetic population and its national scale."""
 
     households: int = spec("households", "number of simulated households", ge=1, le=50_000_000)
-    national_persons: float = spec("persons", "national population the sample stands for", gt=0)
+    national_persons: float = spec(
+        "persons", "national population the sample stands for", gt=0, le=1e9
+    )  # Indonesia has about 2.8e8
     village_size: int = spec("households", "simulated households per village", ge=1, le=10_000)
 
 
@@ -59,9 +78,11 @@ class Population(Schema):
 class PovertyLines(Schema):
     """BPS poverty lines (Garis Kemiskinan) and the extreme-poverty line."""
 
-    urban: float = spec("Rp/capita/month", "urban poverty line", gt=0)
-    rural: float = spec("Rp/capita/month", "rural poverty line", gt=0)
-    extreme: float = spec("Rp/capita/month", "extreme-poverty line (US$2.15 PPP)", gt=0)
+    urban: float = spec("Rp/capita/month", "urban poverty line", gt=0, le=MONEY_MONTH)
+    rural: float = spec("Rp/capita/month", "rural poverty line", gt=0, le=MONEY_MONTH)
+    extreme: float = spec(
+        "Rp/capita/month", "extreme-poverty line (US$2.15 PPP)", gt=0, le=MONEY_MONTH
+    )
     rice_share_urban: float = spec("1", "rice share of the urban poverty line", ge=0, le=1)
     rice_share_rural: float = spec("1", "rice share of the rural poverty line", ge=0, le=1)
 
@@ -131,7 +152,9 @@ class Demography(Schema):
 class InitialDistribution(Schema):
     """Consumption per capita and assets of the households at the start."""
 
-    median_consumption: float = spec("Rp/capita/month", "national median consumption", gt=0)
+    median_consumption: float = spec(
+        "Rp/capita/month", "national median consumption", gt=0, le=MONEY_MONTH
+    )
     sigma: float = spec("log-points", "standard deviation of log consumption", gt=0, le=3)
     size_gradient: float = spec(
         "log-points/person", "fall of log consumption per extra member", ge=0, le=1
@@ -172,7 +195,10 @@ class Income(Schema):
     )
     skill_floor: float = spec("1", "lowest skill (human capital) index", gt=0, le=1)
     kin_support: float = spec(
-        "Rp/capita/month", "support from kin or pensions to a household with no earner", ge=0
+        "Rp/capita/month",
+        "support from kin or pensions to a household with no earner",
+        ge=0,
+        le=MONEY_MONTH,
     )
     care_burden: float = spec(
         "1", "share of wages lost while a member needs care (disabled or very old)", ge=0, le=1
@@ -188,9 +214,11 @@ class Income(Schema):
 class Assets(Schema):
     """Productive assets with an S-shaped poverty trap (Balboni et al. 2022)."""
 
-    low_steady_state: float = spec("Rp", "stable low asset level", ge=0)
-    threshold: float = spec("Rp", "unstable threshold between the two steady states", gt=0)
-    high_steady_state: float = spec("Rp", "stable high asset level", gt=0)
+    low_steady_state: float = spec("Rp", "stable low asset level", ge=0, le=MONEY_STOCK)
+    threshold: float = spec(
+        "Rp", "unstable threshold between the two steady states", gt=0, le=MONEY_STOCK
+    )
+    high_steady_state: float = spec("Rp", "stable high asset level", gt=0, le=MONEY_STOCK)
     speed: float = spec("1/month", "speed of the asset dynamics", gt=0, le=1)
     max_decline: float = spec("1/month", "largest monthly fall as a share of assets", gt=0, le=1)
     enterprise_return: float = spec("1/month", "enterprise income per Rupiah of assets", ge=0, le=1)
@@ -276,8 +304,10 @@ class Run(Schema):
     burn_in_months: int = spec(
         "months", "unrecorded months run before the start, from the drawn population", ge=0, le=240
     )
-    replicates: int = spec("runs", "number of replicates (independent shock histories)", ge=1)
-    seed: int = spec("-", "root seed of all random streams", ge=0)
+    replicates: int = spec(
+        "runs", "number of replicates (independent shock histories)", ge=1, le=10_000
+    )  # 10,000 replicates of even a small world is weeks of computing: a typo
+    seed: int = spec("-", "root seed of all random streams", ge=0, le=INT64_MAX)
     start: str = spec("YYYY-MM", "calendar month of the first step")
 
     def validate(self) -> None:
@@ -294,3 +324,62 @@ class Params(Schema):
     world: World
     policy: Policy
     run: Run
+
+
+def require_params(obj: object, where: str) -> Params:
+    """Return ``obj`` if it is a :class:`Params`, else say how to get one.
+
+    Parameters
+    ----------
+    obj : object
+        What the caller passed as parameters.
+    where : str
+        The function or class that needs them, for the message, e.g. ``"simulation.run"``.
+
+    Returns
+    -------
+    Params
+        ``obj`` itself.
+
+    Raises
+    ------
+    ParameterError
+        If ``obj`` is anything else (a scenario name, a dict, None, ...).
+    """
+    if isinstance(obj, Params):
+        return obj
+    if isinstance(obj, str):
+        how = f"to run scenario {obj!r}, load it first: scenarios.load_params({obj!r})"
+    elif isinstance(obj, Mapping):
+        how = "build them from a nested mapping with simulation.params.from_dict(Params, tree)"
+    else:
+        how = "load a scenario with scenarios.load_params('baseline_2025') (scenarios.available())"
+    raise ParameterError(
+        f"{where} needs params: a simulation.params.Params, got {type(obj).__name__} "
+        f"{obj!r:.100}; {how}"
+    )
+
+
+def require_replicate(value: object, name: str = "replicate") -> int:
+    """Return replicate index ``value`` as an int: any integer from 0 (it keys the seeds).
+
+    Parameters
+    ----------
+    value : object
+        The index given (a Python or numpy integer).
+    name : str
+        Its name, for the message.
+
+    Raises
+    ------
+    ParameterError
+        If ``value`` is not an integer in ``[0, 2**63 - 1]`` (a bool is not an index).
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        index = int(value)
+        if 0 <= index <= INT64_MAX:  # recorded as an int64 coordinate
+            return index
+    raise ParameterError(
+        f"{name} must be a replicate index: an integer in [0, {INT64_MAX}] (any integer from 0; "
+        f"the random streams are keyed by it), got {value!r:.100}"
+    )

@@ -12,14 +12,38 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
+import operator
 import types
 import typing
 from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-__all__ = ["ParameterError", "Schema", "from_dict", "spec", "to_dict"]
+import numpy as np
+
+__all__ = [
+    "INT64_MAX",
+    "MONEY_BUDGET",
+    "MONEY_MONTH",
+    "MONEY_STOCK",
+    "ParameterError",
+    "Schema",
+    "from_dict",
+    "spec",
+    "to_dict",
+]
 
 T = TypeVar("T", bound="Schema")
+
+# Upper bounds shared by the schemas: generous, but a value beyond them is a typo or a unit error.
+#: Rupiah per person, household or worker per month: Rp 1e9 is about US$60,000 a month
+MONEY_MONTH = 1e9
+#: Rupiah held by one household (assets, a loan, a grant): Rp 1 trillion
+MONEY_STOCK = 1e12
+#: Rupiah per year of one programme: Indonesia's whole state budget (APBN) is about Rp 3.6e15
+MONEY_BUDGET = 1e16
+#: largest integer a NetCDF result can record (seeds and replicate indices are recorded)
+INT64_MAX = 2**63 - 1
 
 
 class ParameterError(ValueError):
@@ -61,27 +85,43 @@ def spec(
 
 def _bounds_text(meta: Mapping[str, Any]) -> str:
     lo = (
-        f"[{meta['ge']}"
+        f"[{_number_text(meta['ge'])}"
         if meta["ge"] is not None
-        else f"({meta['gt']}"
+        else f"({_number_text(meta['gt'])}"
         if meta["gt"] is not None
         else "(-inf"
     )
     hi = (
-        f"{meta['le']}]"
+        f"{_number_text(meta['le'])}]"
         if meta["le"] is not None
-        else f"{meta['lt']})"
+        else f"{_number_text(meta['lt'])})"
         if meta["lt"] is not None
         else "inf)"
     )
     return f"{lo}, {hi}"
 
 
+def _number_text(x: float) -> str:
+    """Write a bound: ``1e9`` rather than ``1000000000.0``."""
+    if isinstance(x, float) and x.is_integer() and abs(x) >= 1e6:
+        return f"{x:g}".replace("e+0", "e").replace("e+", "e")
+    return repr(x)
+
+
+def _value_text(x: float) -> str:
+    """``repr`` of a value given, a huge integer shortened (its repr can be thousands of digits)."""
+    if isinstance(x, int) and x.bit_length() > 64:
+        return repr(float(x)) if x.bit_length() < 1000 else f"an integer of {x.bit_length()} bits"
+    return repr(x)
+
+
+_BOUNDS = (("ge", operator.ge), ("gt", operator.gt), ("le", operator.le), ("lt", operator.lt))
+
+
 def _in_bounds(x: float, meta: Mapping[str, Any]) -> bool:
-    if not math.isfinite(x):
+    if isinstance(x, float) and not math.isfinite(x):
         return False
-    checks = (("ge", x.__ge__), ("gt", x.__gt__), ("le", x.__le__), ("lt", x.__lt__))
-    return all(meta[k] is None or op(meta[k]) for k, op in checks)
+    return all(meta[k] is None or op(x, meta[k]) for k, op in _BOUNDS)  # ints compare exactly
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -145,22 +185,9 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
     inner = _optional(hint)
     if inner is not None:
         return None if value is None else _coerce(value, inner, name)
-    origin = typing.get_origin(hint)
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(f"{name} must be a number, got {value!r}")
-        return float(value)
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
-            raise ParameterError(f"{name} must be an integer, got {value!r}")
-        return value
-    if hint is bool or hint is str:
-        if not isinstance(value, hint):
-            raise ParameterError(f"{name} must be a {hint.__name__}, got {value!r}")
-        return value
-    if origin is tuple:
+    if hint in _SCALARS:
+        return _SCALARS[hint](value, name)
+    if typing.get_origin(hint) is tuple:
         if not isinstance(value, tuple | list):
             raise ParameterError(f"{name} must be a list, got {value!r}")
         (item,) = {a for a in typing.get_args(hint) if a is not Ellipsis}
@@ -172,6 +199,53 @@ def _coerce(value: Any, hint: Any, name: str) -> Any:
     raise TypeError(f"unsupported schema annotation {hint!r} for {name}")  # programming error
 
 
+def _is_bool(value: Any) -> bool:
+    return isinstance(value, bool | np.bool_)
+
+
+def _as_float(value: Any, name: str) -> float:
+    """Return a real number (Python or numpy, not a bool) as a Python float."""
+    real = isinstance(value, numbers.Real) and not _is_bool(value)
+    if not real:
+        raise ParameterError(f"{name} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond the floats: out of every bound
+        return math.inf if value > 0 else -math.inf
+
+
+def _as_int(value: Any, name: str) -> int:
+    """Return an integer (Python or numpy, or an integral float; not a bool) as an int."""
+    if not _is_bool(value):
+        if isinstance(value, numbers.Integral):
+            return int(value)
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            return int(float(value))
+    raise ParameterError(f"{name} must be an integer, got {value!r}")
+
+
+def _as_bool(value: Any, name: str) -> bool:
+    if not _is_bool(value):
+        raise ParameterError(f"{name} must be a bool (true or false), got {value!r}")
+    return bool(value)
+
+
+def _as_str(value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise ParameterError(f"{name} must be a str, got {value!r}")
+    return str(value)
+
+
+#: the coercion of each scalar annotation: numpy scalars become Python ones, so that records
+#: compare, hash and serialise the same whichever the caller passed
+_SCALARS: dict[Any, typing.Callable[[Any, str], Any]] = {
+    float: _as_float,
+    int: _as_int,
+    bool: _as_bool,
+    str: _as_str,
+}
+
+
 def _check(value: Any, meta: Mapping[str, Any], name: str) -> None:
     if not meta or value is None:  # an optional field left out
         return
@@ -179,13 +253,9 @@ def _check(value: Any, meta: Mapping[str, Any], name: str) -> None:
         raise ParameterError(f"{name} must be one of {list(meta['choices'])}, got {value!r}")
     numbers = value if isinstance(value, tuple) else (value,)
     for x in numbers:
-        if (
-            isinstance(x, int | float)
-            and not isinstance(x, bool)
-            and not _in_bounds(float(x), meta)
-        ):
+        if isinstance(x, int | float) and not isinstance(x, bool) and not _in_bounds(x, meta):
             raise ParameterError(
-                f"{name} must be in {_bounds_text(meta)} ({meta['units']}), got {x!r}"
+                f"{name} must be in {_bounds_text(meta)} ({meta['units']}), got {_value_text(x)}"
             )
 
 

@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import math
 import re
+import typing
 from typing import Any
 
 import pytest
@@ -26,7 +27,8 @@ from simulation.params import (
     Run,
     World,
 )
-from simulation.schema import from_dict, to_dict
+from simulation.policy.programmes import KINDS
+from simulation.schema import Schema, from_dict, to_dict
 
 # --------------------------------------------------------------------------------------------
 # fixtures and helpers
@@ -307,12 +309,14 @@ def test_replace_with_wrong_type_names_class_field(baseline: Params) -> None:
         ("world.income.job_finding", 0.0, "(0, 1] (1/month)"),
         ("world.population.households", 0, "[1, 50000000] (households)"),
         ("world.population.households", 50_000_001, "[1, 50000000] (households)"),
-        ("world.regions[2].wage", 0.0, "(0, inf) (Rp/month)"),
-        ("world.regions[2].wage", -5, "(0, inf) (Rp/month)"),
+        ("world.regions[2].wage", 0.0, "(0, 1e9] (Rp/month)"),
+        ("world.regions[2].wage", -5, "(0, 1e9] (Rp/month)"),
+        ("world.regions[2].wage", 1e300, "(0, 1e9] (Rp/month)"),
         ("world.demography.size_mean", 8.5, "[1, 8] (persons)"),
         ("world.poverty.rice_share_rural", 1.2, "[0, 1] (1)"),
         ("world.consumption.distress_discount", 1.0, "[0, 1) (1)"),
-        ("run.seed", -1, "[0, inf) (-)"),
+        ("run.seed", -1, "[0, 9223372036854775807] (-)"),
+        ("run.seed", 2**63, "[0, 9223372036854775807] (-)"),
         ("run.months", 0, "[1, 600] (months)"),
     ],
 )
@@ -352,6 +356,52 @@ def test_non_finite_numbers_rejected(tree: dict[str, Any], value: float) -> None
 def test_tuple_elements_are_bounds_checked(tree: dict[str, Any]) -> None:
     bad = _with(tree, "world.income.working_age", [5, 65])
     _raises(bad, "world.income.working_age must be in [10, 80] (years), got 5.0")
+
+
+def _schema_classes() -> list[type[Schema]]:
+    """Every schema record class reachable from Params, with the rules class of every kind."""
+    todo: list[Any] = [Params, *(kind.rules for kind in KINDS.values())]
+    seen: list[type[Schema]] = []
+    while todo:
+        cls = todo.pop()
+        if cls in seen or not hasattr(cls, "__dataclass_fields__"):
+            continue  # ProgrammeRules, the base, has no fields: each kind's class is walked
+        seen.append(cls)
+        todo += [_field_type(h) for h in typing.get_type_hints(cls).values()]
+    return seen
+
+
+def _field_type(hint: Any) -> Any:
+    """The type of a field's values: ``X`` for ``X | None`` and for ``tuple[X, ...]``."""
+    args = [a for a in typing.get_args(hint) if a not in (type(None), Ellipsis)]
+    return args[0] if typing.get_origin(hint) is not None and len(args) == 1 else hint
+
+
+def test_schema_walk_reaches_every_programme_kind() -> None:
+    names = {cls.__name__ for cls in _schema_classes()}
+    assert {"Params", "World", "Policy", "Programme", "Targeting", "Run", "Region"} <= names
+    assert {kind.rules.__name__ for kind in KINDS.values()} <= names
+
+
+@pytest.mark.parametrize("cls", _schema_classes(), ids=lambda c: c.__name__)
+def test_every_numeric_field_has_lower_and_upper_bounds(cls: type[Schema]) -> None:
+    """An unbounded number lets 1e300 through: every int or float field declares both ends."""
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if _field_type(hints[f.name]) not in (int, float):
+            continue
+        meta = f.metadata
+        assert meta["ge"] is not None or meta["gt"] is not None, (
+            f"{cls.__name__}.{f.name}: no lower bound"
+        )
+        assert meta["le"] is not None or meta["lt"] is not None, (
+            f"{cls.__name__}.{f.name}: no upper bound"
+        )
+
+
+@pytest.mark.parametrize("name", scenarios.available())
+def test_shipped_scenarios_lie_within_the_bounds(name: str) -> None:
+    assert isinstance(load_params(name), Params)
 
 
 @settings(max_examples=50, deadline=None)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulation.policy.programmes import KINDS, ProgrammeRules
-from simulation.schema import ParameterError, Schema, spec
+from simulation.schema import MONEY_BUDGET, MONEY_STOCK, ParameterError, Schema, spec
 
 __all__ = [
     "Agency",
@@ -49,7 +49,10 @@ class Targeting(Schema):
         "-", "the group the quota is for", choices=("referred", "relapsed")
     )
     enterprise_assets: float | None = spec(
-        "Rp", "productive assets that make a running micro-enterprise (rule enterprise)", ge=0
+        "Rp",
+        "productive assets that make a running micro-enterprise (rule enterprise)",
+        ge=0,
+        le=MONEY_STOCK,
     )
 
     def validate(self) -> None:
@@ -67,8 +70,12 @@ class Programme(Schema):
     name: str = spec("-", "programme name")
     kind: str = spec("-", "mechanics of the programme", choices=tuple(KINDS))
     agency: str = spec("-", "owning agency")
-    budget: tuple[float, ...] = spec("Rp/year", "annual budget by year from the start", ge=0)
-    capacity: float = spec("households", "most households enrolled at once (national)", ge=0)
+    budget: tuple[float, ...] = spec(
+        "Rp/year", "annual budget by year from the start", ge=0, le=MONEY_BUDGET
+    )
+    capacity: float = spec(
+        "households", "most households enrolled at once (national)", ge=0, le=1e9
+    )  # Indonesia has about 7e7 households
     max_decile: int = spec("decile", "highest registry decile eligible", ge=1, le=10)
     targeting: Targeting = spec("-", "whom the programme serves first")  # noqa: RUF009
     rules: ProgrammeRules = spec("-", "the rules of the programme's kind")  # noqa: RUF009
@@ -77,7 +84,7 @@ class Programme(Schema):
     def hints_for(cls, data: Mapping[str, Any], path: str) -> dict[str, Any]:
         """Read ``rules`` with the rules class of the programme's ``kind``."""
         kind = data.get("kind")
-        if kind not in KINDS:
+        if not isinstance(kind, str) or kind not in KINDS:
             raise ParameterError(f"{path}.kind must be one of {list(KINDS)}, got {kind!r}")
         return super().hints_for(data, path) | {"rules": KINDS[kind].rules}
 
@@ -104,9 +111,11 @@ class RegistryRules(Schema):
     """The social registry (DTSEN) and the agencies' own lists."""
 
     noise: float = spec("log-points", "s.d. of proxy-score error, shared registry", ge=0, le=3)
-    refresh_months: int = spec("months", "months between shared registry updates", ge=1)
+    refresh_months: int = spec(
+        "months", "months between shared registry updates", ge=1, le=600
+    )  # 600 months is the longest run: never refreshed
     own_noise: float = spec("log-points", "s.d. of proxy-score error, own lists", ge=0, le=3)
-    own_refresh_months: int = spec("months", "months between updates of own lists", ge=1)
+    own_refresh_months: int = spec("months", "months between updates of own lists", ge=1, le=600)
 
 
 @dataclass(frozen=True)
@@ -118,11 +127,15 @@ class GraduationRules(Schema):
     )
     threshold_decile: int = spec("decile", "graduate above this registry decile", ge=1, le=9)
     poverty_multiple: float = spec("1", "graduate above this multiple of the line", ge=1, le=10)
-    consecutive: int = spec("assessments", "assessments in a row the test must hold", ge=1)
+    consecutive: int = spec(
+        "assessments", "assessments in a row the test must hold", ge=1, le=600
+    )  # never more than the 600 months of the longest run (streaks are counted in int16)
     self_declare_rate: float = spec(
         "1/assessment", "chance a KPM above the cut declares itself graduated", ge=0, le=1
     )
-    empowerment_months: int = spec("months", "months of income above the minimum wage", ge=1)
+    empowerment_months: int = spec(
+        "months", "months of income above the minimum wage", ge=1, le=600
+    )
     relapse_definition: str = spec(
         "-", "what makes a graduate relapse", choices=("followup", "any_month", "reenrolment")
     )
@@ -176,7 +189,9 @@ class Collaboration(Schema):
     hiring_boost: float = spec(
         "1/month", "rise of job finding per contributor neighbour", ge=0, le=1
     )
-    contributor_cap: int = spec("households", "most contributor neighbours that count", ge=0)
+    contributor_cap: int = spec(
+        "households", "most contributor neighbours that count", ge=0, le=50
+    )  # no household has more than network_degree <= 50 neighbours
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -21,7 +21,9 @@ __all__ = ["KIND", "Cash", "CashRules"]
 class CashRules(ProgrammeRules):
     """A flat monthly benefit per household (food aid, cash, cash-for-work wages)."""
 
-    benefit: float = spec("Rp/household/month", "benefit or wage per household", ge=0)
+    benefit: float = spec(
+        "Rp/household/month", "benefit or wage per household", ge=0, le=MONEY_MONTH
+    )
     duration: int = spec("months", "months of an enrolment (0: until exit)", ge=0, le=600)
     workers_only: bool = spec("-", "only households with a working-age member")
 

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_STOCK, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -38,7 +38,7 @@ REPAID = 1e-6
 class CreditRules(ProgrammeRules):
     """Ultra-micro credit (UMi): a loan invested in assets, repaid as an annuity, or defaulted."""
 
-    loan: float = spec("Rp", "loan size", gt=0)
+    loan: float = spec("Rp", "loan size", gt=0, le=MONEY_STOCK)
     fixed_share: float = spec(
         "1", "share of the loan invested in fixed productive assets", ge=0, le=1
     )

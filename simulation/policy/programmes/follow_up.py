@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from simulation.policy.graduation import GRADUATED
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -37,11 +37,13 @@ class FollowUpRules(ProgrammeRules):
     """Follow-up of graduates: visits, support after a shock, re-assessment."""
 
     months: int = spec("months", "months after graduating a graduate is followed", ge=1, le=120)
-    visit_cost: float = spec("Rp/household/month", "cost of the monthly visit", ge=0)
+    visit_cost: float = spec(
+        "Rp/household/month", "cost of the monthly visit", ge=0, le=MONEY_MONTH
+    )
     coaching_threshold_cut: float = spec(
         "1", "followed graduates face a threshold lower by this share", ge=0, lt=1
     )
-    shock_support: float = spec("Rp/household/month", "support after a shock", ge=0)
+    shock_support: float = spec("Rp/household/month", "support after a shock", ge=0, le=MONEY_MONTH)
     support_months: int = spec("months", "months of support after a shock", ge=0, le=24)
     reassess: bool = spec("-", "a graduate found poor is re-assessed on the registry at once")
 

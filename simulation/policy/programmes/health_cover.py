@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -21,7 +21,9 @@ __all__ = ["KIND", "HealthCover", "HealthCoverRules"]
 class HealthCoverRules(ProgrammeRules):
     """PBI-JKN: premiums paid per person; members pay only part of a health shock."""
 
-    premium: float = spec("Rp/person/month", "premium paid per covered person", ge=0)
+    premium: float = spec(
+        "Rp/person/month", "premium paid per covered person", ge=0, le=MONEY_MONTH
+    )
     cover_share: float = spec("1", "share of out-of-pocket health costs covered", ge=0, le=1)
 
 

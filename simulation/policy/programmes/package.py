@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, MONEY_STOCK, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -30,15 +30,17 @@ __all__ = ["KIND", "Package", "PackageRules"]
 class PackageRules(ProgrammeRules):
     """A graduation package (PENA, BRAC-style): grant, training, coaching, consumption support."""
 
-    asset_grant: float = spec("Rp", "productive asset grant", ge=0)
+    asset_grant: float = spec("Rp", "productive asset grant", ge=0, le=MONEY_STOCK)
     skill_gain: float = spec("1", "relative rise of skill from the training", ge=0, le=2)
-    coaching_months: int = spec("months", "months of coaching (length of enrolment)", ge=1)
-    coaching_cost: float = spec("Rp/household/month", "cost of coaching", ge=0)
+    coaching_months: int = spec("months", "months of coaching (length of enrolment)", ge=1, le=120)
+    coaching_cost: float = spec("Rp/household/month", "cost of coaching", ge=0, le=MONEY_MONTH)
     coaching_threshold_cut: float = spec(
         "1", "coached households face a threshold lower by this share", ge=0, lt=1
     )
-    consumption_support: float = spec("Rp/household/month", "consumption support", ge=0)
-    support_months: int = spec("months", "months of consumption support", ge=0)
+    consumption_support: float = spec(
+        "Rp/household/month", "consumption support", ge=0, le=MONEY_MONTH
+    )
+    support_months: int = spec("months", "months of consumption support", ge=0, le=120)
     success_base: float = spec("1", "chance the grant becomes a lasting asset", ge=0, le=1)
     success_skill: float = spec("1/log-skill", "added chance per log-point of skill", ge=0, le=1)
     max_head_age: float = spec("years", "oldest eligible head (productive age)", gt=0, le=120)

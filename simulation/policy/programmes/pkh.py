@@ -17,7 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -33,9 +33,11 @@ class PKHRules(ProgrammeRules):
     """Benefits per eligible member of each PKH component, capped, paid every few months."""
 
     component_benefits: tuple[float, ...] = spec(
-        "Rp/person/year", "benefit per member of each PKH component", ge=0
+        "Rp/person/year", "benefit per member of each PKH component", ge=0, le=12 * MONEY_MONTH
     )
-    component_caps: tuple[int, ...] = spec("persons", "members counted per component", ge=0)
+    component_caps: tuple[int, ...] = spec(
+        "persons", "members counted per component", ge=0, le=50
+    )  # more than any household has (benefits count at most 8 members)
     member_cap: int = spec("persons", "members counted per family in all", ge=1, le=8)
     payment_interval: int = spec("months", "months between payments", ge=1, le=12)
 

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -21,7 +21,7 @@ __all__ = ["KIND", "Rehab", "RehabRules"]
 class RehabRules(ProgrammeRules):
     """ATENSI rehabilitation: services that relieve the care burden of a dependent member."""
 
-    cost: float = spec("Rp/household/month", "cost of the service", ge=0)
+    cost: float = spec("Rp/household/month", "cost of the service", ge=0, le=MONEY_MONTH)
     relief: float = spec("1", "share of the care burden relieved", ge=0, le=1)
     duration: int = spec("months", "months of service", ge=1, le=120)
 

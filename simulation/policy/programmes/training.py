@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
-from simulation.schema import spec
+from simulation.schema import MONEY_MONTH, spec
 
 if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
@@ -21,7 +21,7 @@ __all__ = ["KIND", "Training", "TrainingRules"]
 class TrainingRules(ProgrammeRules):
     """Vocational training: raises skill when the course is completed."""
 
-    cost: float = spec("Rp/household/month", "cost per trainee per month", ge=0)
+    cost: float = spec("Rp/household/month", "cost per trainee per month", ge=0, le=MONEY_MONTH)
     course_months: int = spec("months", "length of the course", ge=1, le=36)
     skill_gain: float = spec("1", "relative rise of skill on completion", ge=0, le=2)
 
