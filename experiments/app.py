@@ -1,105 +1,87 @@
 """The ``graduasi`` command: one Hydra job runs the replicates of one scenario.
 
-Each job validates its parameters before anything runs, skips itself when a result with the
-same configuration hash already exists in the sweep (its file name ends with the hash, so an
-interrupted sweep resumes without opening any file), and writes its NetCDF atomically (a
-temporary file renamed into place): a failed job never leaves a half-written result.
+Before anything runs, the command line is checked against the configuration schema
+(:mod:`experiments.cli`) and every job of the run or sweep against the engine's schema
+(:mod:`experiments.hooks`): bad input stops the command and writes nothing. A job skips itself
+when a valid result of the same configuration hash exists in the sweep (an interrupted sweep
+resumes), and writes its NetCDF atomically (:mod:`experiments.results`). In a sweep a job that
+fails records why and the others go on; the command then exits with status 1, naming it.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import contextlib
 import logging
-import os
-import sys
 import time
+import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
-from experiments.config import overrides_from, register
-from scenarios import load_params
-from simulation.params import ParameterError, Params
-from simulation.schema import to_dict
+from experiments.config import register
+from experiments.hooks import failure_record, find_result, task_tree
+from experiments.jobs import code_fingerprint, config_hash, plan
+from experiments.results import clean_stale_tmp, valid_result, write_atomic, write_text_atomic
 
-if TYPE_CHECKING:
-    import xarray as xr
-
-__all__ = ["config_hash", "main", "run_job", "write_atomic"]
+__all__ = ["CONF_DIR", "cli", "code_fingerprint", "config_hash", "main", "run_job"]
 
 log = logging.getLogger("graduasi")
 CONF_DIR = str(Path(__file__).resolve().parents[1] / "conf")
-SIMULATION_DIR = Path(__file__).resolve().parents[1] / "simulation"
 
 register()
 
 
-def code_fingerprint() -> str:
-    """Hash of the engine's source files: results of other code are not reused."""
-    h = hashlib.sha256()
-    for path in sorted(SIMULATION_DIR.rglob("*.py")):
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-def config_hash(scenario: str, params: Params, replicates: list[int]) -> str:
-    """Stable hash of what a job computes: scenario, resolved parameters, replicates, code."""
-    blob = json.dumps(
-        {"scenario": scenario, "params": to_dict(params), "replicates": replicates,
-         "code": code_fingerprint()},
-        sort_keys=True,
-    )  # fmt: skip
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
-
-
-def write_atomic(ds: xr.Dataset, path: Path) -> None:
-    """Write ``ds`` to ``path`` through a temporary file renamed into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        ds.to_netcdf(tmp, engine="netcdf4")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _finished(root: Path, digest: str) -> Path | None:
-    """Return a finished result of this configuration under ``root`` (found by file name)."""
-    return next(iter(sorted(root.rglob(f"*-{digest}.nc"))), None)
+def _reuse(sweep_dir: Path, out: Path, digest: str, reps: list[int]) -> Path | None:
+    """Return a valid finished result of this job or ``None``; remove a broken one at ``out``."""
+    if out.exists() and (why := valid_result(out, digest, reps)) is not None:
+        log.warning("recomputing %s: %s", out, why)
+        out.unlink(missing_ok=True)
+    return find_result(sweep_dir, digest, reps)
 
 
 def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     """Validate, skip if done, run and write one job; return the result path."""
     begun = time.perf_counter()
-    tree: dict[str, Any] = OmegaConf.to_container(cfg, resolve=True)  # type: ignore[assignment]
-    params = load_params(cfg.scenario, overrides_from(tree))
-    reps = [cfg.replicate] if cfg.replicate is not None else list(range(params.run.replicates))
-    digest = config_hash(cfg.scenario, params, reps)
-    done = _finished(sweep_dir, digest)
+    job = plan(task_tree(cfg))
+    clean_stale_tmp(out_dir, recursive=False)
+    path = out_dir / job.file_name
+    done = _reuse(sweep_dir, path, job.digest, job.replicates)
     if done is not None:
-        log.info("skipping %s: finished result %s has the same configuration", cfg.scenario, done)
+        log.info("skipping %s: finished result %s has the same configuration", job.scenario, done)
         return done
+    from omegaconf import OmegaConf
+
     from simulation import run  # imported by main() already, outside the job's own time
 
     start = time.perf_counter()
-    ds = run(params, replicates=reps, progress=cfg.progress)
+    ds = run(job.params, replicates=job.replicates, progress=job.progress)
     computed = time.perf_counter() - start
     ds.attrs.update(
-        scenario=cfg.scenario,
-        config_hash=digest,
+        scenario=job.scenario,
+        config_hash=job.digest,
         hydra_config=OmegaConf.to_yaml(cfg),
         code_fingerprint=code_fingerprint(),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / f"{cfg.output}-{digest}.nc"
     write_atomic(ds, path)
     log.info("wrote %s (%s, replicates %s; computed in %.3f s, job done in %.3f s)",
-             path, cfg.scenario, reps, computed, time.perf_counter() - begun)  # fmt: skip
+             path, job.scenario, job.replicates, computed, time.perf_counter() - begun)  # fmt: skip
     return path
+
+
+def _record_failure(cfg: DictConfig, sweep_dir: Path, err: Exception) -> None:
+    """Log a sweep job's error and record it for the end of the sweep."""
+    log.error("job failed: %s", "".join(traceback.format_exception(err)))
+    try:
+        digest = plan(task_tree(cfg)).digest
+    except Exception:
+        return
+    record = failure_record(sweep_dir, digest)
+    record.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(f"{type(err).__name__}: {err}\n", record)
 
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="config")
@@ -114,14 +96,26 @@ def main(cfg: DictConfig) -> None:
     logging.getLogger("MESA").setLevel(logging.WARNING)  # Mesa logs every step at INFO
     hc = HydraConfig.get()
     out_dir = Path(hc.runtime.output_dir)
-    multirun = hc.mode == RunMode.MULTIRUN
-    sweep_dir = Path(hc.sweep.dir) if multirun else out_dir
+    if hc.mode != RunMode.MULTIRUN:
+        run_job(cfg, out_dir, out_dir)
+        return
+    sweep_dir = Path(hc.sweep.dir)
     try:
         run_job(cfg, out_dir, sweep_dir)
-    except ParameterError as err:
-        log.error("invalid parameters: %s", err)
-        sys.exit(2)
+    except Exception as err:
+        _record_failure(cfg, sweep_dir, err)
+    else:
+        with contextlib.suppress(OSError):
+            failure_record(sweep_dir, plan(task_tree(cfg)).digest).unlink(missing_ok=True)
+
+
+def cli() -> None:
+    """Entry point of ``graduasi``: check the command line, then run Hydra's application."""
+    from experiments.cli import check_argv
+
+    check_argv()
+    main()
 
 
 if __name__ == "__main__":
-    main()
+    cli()

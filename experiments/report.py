@@ -7,6 +7,11 @@ Usage::
 Only results computed by the installed engine code are collected (a sweep re-run after the code
 changed leaves the older results beside the new ones); ``--any-code`` collects all.
 
+Before writing anything it checks that the sweep folder exists and that ``DIR`` is (or can be
+made) a writable folder; it warns, naming them, about jobs of the sweep's manifests and
+replicates that have no readable result (``results.nc`` records which ones it holds), and
+removes abandoned temporary files.
+
 Writes into ``DIR`` (default ``<sweep>/report``): ``results.nc`` (the merged sweep),
 ``effects.nc`` (levels and paired effects with 95% intervals), ``summary.md`` and
 ``summary.csv`` (a planner's table, every column with its unit) and PNG figures; prints the
@@ -16,8 +21,10 @@ summary table.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -28,12 +35,15 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import xarray as xr
 
-from experiments.app import code_fingerprint, write_atomic
 from experiments.collect import collect
+from experiments.jobs import code_fingerprint
+from experiments.results import clean_stale_tmp, write_atomic
 from simulation import plotting
 from simulation.compare import paired_effects, summarise
 
-__all__ = ["main", "summary_table", "write_report"]
+__all__ = ["check_out", "main", "summary_table", "warn_missing", "write_report"]
+
+log = logging.getLogger("graduasi-report")
 
 #: column -> (outcome, scale, format); every column names its unit
 COLUMNS = {
@@ -109,12 +119,58 @@ def _figures(ds: xr.Dataset, levels: xr.Dataset, effects: xr.Dataset, out: Path)
     return paths
 
 
+def check_out(out: Path) -> None:
+    """Refuse a report folder that is a file or cannot be written, before anything is written."""
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out {str(out)!r} is a file; give a folder (it is made if missing)")
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    try:
+        if not parent.is_dir():
+            raise NotADirectoryError(f"{str(parent)!r} is not a folder")
+        with tempfile.TemporaryFile(dir=parent):
+            pass  # can a file be made there (and is gone again)?
+    except OSError as err:
+        raise ValueError(f"--out {str(out)!r}: cannot write in {str(parent)!r} ({err})") from None
+
+
+def warn_missing(ds: xr.Dataset) -> None:
+    """Warn, naming them, about the sweep's jobs and replicates that have no result."""
+    for job in json.loads(ds.attrs.get("jobs_missing", "[]")):
+        log.warning(
+            "job %s (%s) has no readable result: scenario %s, replicates %s",
+            job["job"], " ".join(job["overrides"]), job["scenario"], job["replicates"],
+        )  # fmt: skip
+    for name, reps in json.loads(ds.attrs.get("replicates_missing", "{}")).items():
+        log.warning("scenario %s is missing replicates %s", name, reps)
+
+
+def _gaps(ds: xr.Dataset) -> str:
+    """Return a warning paragraph for the summary when jobs or replicates are missing."""
+    jobs = json.loads(ds.attrs.get("jobs_missing", "[]"))
+    reps = json.loads(ds.attrs.get("replicates_missing", "{}"))
+    if not jobs and not reps:
+        return ""
+    parts = [f"job {j['job']} ({j['scenario']}, replicates {j['replicates']})" for j in jobs]
+    parts += [f"{name} replicates {r}" for name, r in reps.items()]
+    return f"**Incomplete sweep**, missing: {'; '.join(parts)}.\n\n"
+
+
 def write_report(sweep: Path, baseline: str, out: Path, code: str | None = None) -> pd.DataFrame:
     """Collect, compare and write every report file; return the summary table.
 
     ``code`` is the engine fingerprint whose results are collected (``None``: any code).
     """
+    check_out(out)
+    clean_stale_tmp(sweep)
     ds = collect(sweep, code)
+    warn_missing(ds)
+    if baseline not in ds.scenario.values:
+        raise ValueError(
+            f"--baseline {baseline!r} is not a scenario of the sweep; scenarios: "
+            f"{', '.join(map(str, ds.scenario.values))}"
+        )
     levels = summarise(ds)
     effects = paired_effects(ds, baseline)
     out.mkdir(parents=True, exist_ok=True)
@@ -133,7 +189,7 @@ def write_report(sweep: Path, baseline: str, out: Path, code: str | None = None)
         "are paired differences on the same replicates with 95% confidence intervals.\n\n"
     )
     (out / "summary.md").write_text(
-        header + table.to_markdown(index=False) + "\n", encoding="utf-8"
+        header + _gaps(ds) + table.to_markdown(index=False) + "\n", encoding="utf-8"
     )
     _figures(ds, levels, effects, out)
     return table
@@ -156,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         code = None if args.any_code else code_fingerprint()
         table = write_report(args.sweep, args.baseline, out, code)
-    except (FileNotFoundError, ValueError) as err:
+    except (OSError, ValueError) as err:
         print(f"graduasi-report: {err}", file=sys.stderr)
         return 2
     print(table.to_markdown(index=False))

@@ -98,6 +98,7 @@ def test_collect_does_not_depend_on_job_order(sweep: Path, tmp_path: Path) -> No
         target = shuffled / f"job_{i}" / "result.nc"
         target.parent.mkdir(parents=True)
         shutil.copy(path, target)
+    shutil.copytree(sweep / ".graduasi", shuffled / ".graduasi")  # the sweep's manifest
     xr.testing.assert_identical(collect(sweep), collect(shuffled))
 
 
