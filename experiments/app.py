@@ -42,8 +42,12 @@ def _reuse(sweep_dir: Path, out: Path, digest: str, reps: list[int]) -> Path | N
     return find_result(sweep_dir, digest, reps)
 
 
-def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
-    """Validate, skip if done, run and write one job; return the result path."""
+def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path, *, bar: bool = True) -> Path:
+    """Validate, skip if done, run and write one job; return the result path.
+
+    ``bar`` shows the job's own progress bar over replicates if ``progress`` is on (a sweep
+    shows one bar over its jobs instead).
+    """
     begun = time.perf_counter()
     job = plan(task_tree(cfg))
     clean_stale_tmp(out_dir, recursive=False)
@@ -57,7 +61,7 @@ def run_job(cfg: DictConfig, out_dir: Path, sweep_dir: Path) -> Path:
     from simulation import run  # imported by main() already, outside the job's own time
 
     start = time.perf_counter()
-    ds = run(job.params, replicates=job.replicates, progress=job.progress)
+    ds = run(job.params, replicates=job.replicates, progress=job.progress and bar)
     computed = time.perf_counter() - start
     ds.attrs.update(
         scenario=job.scenario,
@@ -101,7 +105,7 @@ def main(cfg: DictConfig) -> None:
         return
     sweep_dir = Path(hc.sweep.dir)
     try:
-        run_job(cfg, out_dir, sweep_dir)
+        run_job(cfg, out_dir, sweep_dir, bar=False)
     except Exception as err:
         _record_failure(cfg, sweep_dir, err)
     else:

@@ -153,6 +153,9 @@ GraduasiConfig = _make(
         *[(name, t, field(default_factory=t)) for name, t in _SECTIONS.items()],
         # run only this replicate (one job per replicate, e.g. on a cluster)
         ("replicate", Optional[int], field(default=None)),  # noqa: UP045
+        # a design file and the index of its point to run (experiments/design.py)
+        ("design", Optional[str], field(default=None)),  # noqa: UP045
+        ("point", Optional[int], field(default=None)),  # noqa: UP045
         ("output", str, field(default="result")),  # file stem: <output>-<config hash>.nc
         ("progress", bool, field(default=True)),
     ],

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -113,11 +114,48 @@ def _check_memory(jobs: list[Job], launcher: DictConfig) -> None:
         _stop(f"{err} (launcher: {name})")
 
 
+class Progress:
+    """A progress bar of a sweep's jobs, counting their results as they appear (any launcher)."""
+
+    def __init__(self, sweep_dir: Path, digests: list[str], every: float = 1.0) -> None:
+        from tqdm.auto import tqdm
+
+        self.sweep_dir, self.digests, self.every = sweep_dir, set(digests), every
+        self.bar = tqdm(total=len(self.digests), desc="jobs", unit="job", dynamic_ncols=True)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def count(self) -> int:
+        """Jobs of the sweep whose result file exists (by name)."""
+        found = {p.stem.rsplit("-", 1)[-1] for p in self.sweep_dir.rglob("*.nc") if p.is_file()}
+        return len(found & self.digests)
+
+    def _watch(self) -> None:
+        while True:
+            self.bar.n = self.count()
+            self.bar.refresh()
+            if self.done.wait(self.every):
+                return
+
+    def close(self) -> None:
+        """Stop watching; show the final count."""
+        self.done.set()
+        self.thread.join()
+        self.bar.n = self.count()
+        self.bar.close()
+
+
 class Validate(Callback):
     """Check jobs before they start and report the failed ones (see the module docstring)."""
 
     def __init__(self) -> None:
         self.jobs: list[tuple[int, str, str, list[int]]] = []
+        self.progress: Progress | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the progress bar (launchers send the callbacks to their workers)."""
+        return {**self.__dict__, "progress": None}
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Check a single run's job before Hydra makes its folder."""
@@ -149,6 +187,8 @@ class Validate(Callback):
         self.jobs = [(i, " ".join(p), j.digest, j.replicates) for i, (p, j) in
                      enumerate(zip(points, jobs, strict=True))]  # fmt: skip
         self._write_manifest(sweep_dir, jobs, points)
+        if config.get("progress", True):
+            self.progress = Progress(sweep_dir, [j.digest for j in jobs])
 
     def _write_manifest(self, sweep_dir: Path, jobs: list[Job], points: list[list[str]]) -> None:
         entries = [
@@ -169,6 +209,8 @@ class Validate(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Name every job of the sweep without a valid result and exit with status 1."""
         sweep_dir = Path(config.hydra.sweep.dir)
+        if self.progress is not None:
+            self.progress.close()
         failed = []
         for i, overrides, digest, reps in self.jobs:
             if find_result(sweep_dir, digest, reps) is None:

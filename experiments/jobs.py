@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.config import GraduasiConfig, overrides_from
+from experiments.design import load_design
 from scenarios import load_params
 from simulation.params import ParameterError, Params
 from simulation.schema import to_dict
@@ -26,6 +27,9 @@ from simulation.schema import to_dict
 __all__ = ["Job", "code_fingerprint", "config_hash", "plan"]
 
 SIMULATION_DIR = Path(__file__).resolve().parents[1] / "simulation"
+#: modules of the engine package that only read results (figures, comparisons): a change to
+#: them does not make earlier results stale
+ANALYSIS_ONLY = frozenset({"plotting.py", "compare.py"})
 #: a result file's stem: letters, digits, ``_``, ``-`` and ``.``, not hidden, no folders
 OUTPUT_STEM = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 _KEYS = tuple(f.name for f in dataclasses.fields(GraduasiConfig))
@@ -52,11 +56,12 @@ _FINGERPRINT: dict[str, str] = {}
 
 
 def code_fingerprint() -> str:
-    """Hash of the engine's source files: results of other code are not reused."""
+    """Hash of the engine's source files that compute results: other code's are not reused."""
     if "code" not in _FINGERPRINT:
         h = hashlib.sha256()
         for path in sorted(SIMULATION_DIR.rglob("*.py")):
-            h.update(path.read_bytes())
+            if path.name not in ANALYSIS_ONLY:
+                h.update(path.read_bytes())
         _FINGERPRINT["code"] = h.hexdigest()[:12]
     return _FINGERPRINT["code"]
 
@@ -107,9 +112,34 @@ def plan(tree: Mapping[str, Any]) -> Job:
     unknown = sorted(set(tree) - set(_KEYS) - {"hydra", "experiment"})
     if unknown:
         raise ParameterError(f"unknown key {unknown[0]!r}; allowed keys: {', '.join(_KEYS)}")
-    scenario = tree.get("scenario")
-    params = load_params(scenario, overrides_from(dict(tree)))  # type: ignore[arg-type]
+    scenario, label, overrides = _source(tree)
+    params = load_params(scenario, overrides)
     reps = _replicates(tree.get("replicate"), params)
     output = _output(tree.get("output", "result"))
-    digest = config_hash(str(scenario), params, reps)
-    return Job(str(scenario), params, reps, digest, output, bool(tree.get("progress", True)))
+    digest = config_hash(label, params, reps)
+    return Job(label, params, reps, digest, output, bool(tree.get("progress", True)))
+
+
+def _source(tree: Mapping[str, Any]) -> tuple[Any, str, dict[str, Any]]:
+    """Return the scenario, the result's label and the overrides of a job (design point or not)."""
+    design, point = tree.get("design"), tree.get("point")
+    cli = overrides_from(dict(tree))
+    if design is None:
+        if point is not None:
+            raise ParameterError(f"point={point!r} needs design=FILE (a design file of points)")
+        return tree.get("scenario"), str(tree.get("scenario")), cli
+    d = load_design(design)
+    n = len(d.points)
+    if isinstance(point, bool) or not isinstance(point, int) or not 0 <= point < n:
+        raise ParameterError(
+            f"point must be an integer in [0, {n - 1}] (the points of design {design!r}), "
+            f"got {point!r}"
+        )
+    chosen = d.points[point]
+    both = sorted(set(chosen.overrides) & set(cli))
+    if both:
+        raise ParameterError(
+            f"{both[0]} is set by point {point} of design {design!r} and on the command line; "
+            "set it in one place"
+        )
+    return d.scenario, chosen.label, {**chosen.overrides, **cli}

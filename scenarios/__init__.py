@@ -24,6 +24,7 @@ from simulation.params import ParameterError, Params, from_dict
 
 __all__ = [
     "SCENARIO_DIR",
+    "YamlLoader",
     "available",
     "load_params",
     "load_tree",
@@ -34,14 +35,14 @@ __all__ = [
 SCENARIO_DIR = Path(__file__).resolve().parent
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+class YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML loader (libyaml's when installed) that reads ``3.0e6`` as a float.
 
     YAML 1.1 wants ``3.0e+6``; the resolver below accepts exponents without a sign.
     """
 
 
-_Loader.add_implicit_resolver(
+YamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
         r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
@@ -93,7 +94,7 @@ def _parse(path: str, mtime_ns: int) -> Any:
     """Parse a YAML file once per version (a sweep worker loads the same files every job)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_Loader)  # _Loader is a SafeLoader
+            data = yaml.load(fh, Loader=YamlLoader)  # YamlLoader is a SafeLoader
     except yaml.MarkedYAMLError as err:
         raise ParameterError(_yaml_message(path, err)) from None
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as err:

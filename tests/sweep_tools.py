@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,18 @@ def in_process(
         GlobalHydra.instance().clear()
     captured = capsys.readouterr()
     return (code if isinstance(code, int) else 1), captured.out + captured.err
+
+
+def assert_refused(
+    command: Callable[[list[str]], object], argv: list[str], fragments: list[str], root: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """``command(argv)`` exits 2, its message holds ``fragments``, ``root`` is unchanged."""
+    before = snapshot(root)
+    with pytest.raises(SystemExit) as stop:
+        command(argv)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    for fragment in fragments:
+        assert fragment in err, (fragment, err)
+    assert snapshot(root) == before

@@ -68,8 +68,11 @@ def test_a_failed_job_fails_alone_and_is_named(tmp_path: Path) -> None:
     sweep = tmp_path / "sw"
     # a folder where job 1's result file must go: its write fails, after validation
     (sweep / "1_aid_only" / f"result-{_digest('aid_only')}.nc").mkdir(parents=True)
-    res = graduasi("-m", SCENARIOS, *SMALL, f"hydra.sweep.dir={sweep}", cwd=tmp_path)
+    # the default launcher (joblib) with the sweep's progress bar
+    res = graduasi("-m", SCENARIOS, *SMALL, "progress=true", f"hydra.sweep.dir={sweep}",
+                   cwd=tmp_path)  # fmt: skip
     assert res.returncode == 1, res.stderr[-2000:]
+    assert "2/3 [" in res.stderr  # the bar's final count
     assert "1 of 3 jobs failed" in res.stderr
     assert "job 1 (scenario=aid_only" in res.stderr and "IsADirectoryError" in res.stderr
     ds = collect(sweep)
