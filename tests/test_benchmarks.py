@@ -28,3 +28,12 @@ def test_profile_times_every_phase_and_unwraps_them() -> None:
     assert sum(result[label] for label in top) <= result["total"] * 1.01  # phases do not overlap
     assert [getattr(owner, name) for owner, name, _ in PHASES] == before
     assert model.demography_step is before[2]
+
+
+@pytest.mark.slow
+def test_the_study_benchmark_runs_and_resumes(capsys: pytest.CaptureFixture[str]) -> None:
+    """The 1,000-run study's script at tiny size: it runs, resumes and prints its row."""
+    from benchmarks.study import main as study
+
+    assert study(["--smoke"]) == 0
+    assert "| 8 runs: allocation explorer, 4 points x 2 replicates" in capsys.readouterr().out
