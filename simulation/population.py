@@ -276,8 +276,9 @@ def _assets_and_income(
 ) -> None:
     """Draw assets, employment and shocks, then set skill so that income sustains consumption.
 
-    The persistent shock is drawn conditional on log consumption (bivariate normal), so that
-    skill and the shock together, not on top of each other, reproduce the drawn distribution.
+    The persistent shock is drawn from its stationary distribution, independent of skill, and
+    skill is set for the typical earners per member: skill offsets neither, so the drawn
+    households are not pulled apart when the shock mean-reverts and the composition changes.
     """
     init, a, inc = world.initial, world.assets, world.income
     n, c_pc = state.n, np.exp(log_c)
@@ -298,18 +299,23 @@ def _assets_and_income(
     n_earn = earners(state, inc)
     state.employed[:] = (n_earn > 0) & (rng.random(n) < p_emp)
     v = inc.persistent_sigma**2 / (1.0 - inc.persistent_rho**2)
-    dev, total = log_c - log_c.mean(), max(float(log_c.var()), 2 * v)
-    state.persistent[:] = (v / total) * dev + np.sqrt(v * (1 - v / total)) * rng.standard_normal(n)
+    # stationary and independent of skill, as for a new household (formation): a shock that
+    # skill offset at the start would unwind as it mean-reverts and widen the distribution
+    state.persistent[:] = np.sqrt(v) * rng.standard_normal(n)
 
     target = c_pc * state.size
     wage_needed = target - a.enterprise_return * state.assets
     wages = np.array([r.wage for r in world.regions])[state.region]
     with np.errstate(divide="ignore", invalid="ignore"):
-        shock = np.exp(state.persistent - v / 2)
         old = (state.age >= round(inc.care_age * 12)).any(axis=1)
         need = old | (state.disabled & (state.age >= 0)).any(axis=1)
         care = 1.0 - inc.care_burden * need
-        skill = wage_needed / (wages * n_earn * e_bar * shock * care)
+        # skill is an earner's capacity, not a fit to the current number of dependants: set
+        # for a household with the typical earners per member, so a changing composition
+        # (births, children reaching working age, leavers) moves income per capita from the
+        # start as it does later, instead of undoing an offset; shock multiplier at its mean 1
+        typical = np.exp(np.mean(np.log(n_earn[n_earn > 0] / state.size[n_earn > 0])))
+        skill = wage_needed / (wages * typical * state.size * e_bar * care)
     state.skill[:] = np.where(n_earn > 0, np.maximum(skill, inc.skill_floor), inc.skill_floor)
     kin = inc.kin_support * state.size
     state.other_income[:] = np.where(n_earn > 0, 0.0, np.maximum(wage_needed - kin, 0.0))

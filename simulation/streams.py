@@ -18,6 +18,9 @@ from numpy.typing import NDArray
 
 __all__ = ["DECISIONS", "LazyUniforms", "Streams"]
 
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # SplitMix64 constants (Steele, Lea and Flood 2014)
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
 #: The decisions that draw random numbers, each with its own stream.
 DECISIONS = (
     "population",
@@ -41,6 +44,7 @@ DECISIONS = (
     "reassess",
     "trial",
     "formation",
+    "verification",
 )
 
 
@@ -101,6 +105,41 @@ class Streams:
             key += (part,)
         seq = np.random.SeedSequence(entropy=self.seed, spawn_key=key)
         return np.random.Generator(np.random.PCG64(seq))
+
+    def keyed_uniforms(self, decision: str, *keys: NDArray[np.integer[Any]]) -> NDArray[np.float64]:
+        """U(0, 1) draws that are a fixed function of integer ``keys`` (a counter-based stream).
+
+        For a decision about an identity rather than a month (a member's PKH record): the same
+        keys always give the same draw, in any month, order or scenario, with no state kept.
+        Each key is mixed in turn into the decision's seed by the SplitMix64 finaliser; the top
+        53 bits of the result make the draw.
+
+        Parameters
+        ----------
+        decision : str
+            One of :data:`DECISIONS`.
+        *keys : ndarray of int
+            Integer arrays of one shape (broadcast), e.g. household row, member birth month.
+        """
+        seq = np.random.SeedSequence(
+            entropy=self.seed, spawn_key=(self.replicate, _decision_key(decision))
+        )
+        h = np.full(
+            np.broadcast_shapes(*(np.shape(k) for k in keys)), seq.generate_state(1, np.uint64)[0]
+        )
+        for key in keys:
+            h ^= np.asarray(key).astype(np.uint64)
+            h = _splitmix(h)
+        out: NDArray[np.float64] = (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
+        return out
+
+
+def _splitmix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """Apply the SplitMix64 step: a bijective, well-mixing map of 64-bit integers (mod 2^64)."""
+    z = x + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
 
 
 class LazyUniforms:

@@ -124,3 +124,37 @@ def test_demography_fit_starts_from_the_scenario_and_reports_every_target(
     world = load_params("world_2025").world
     start = float(world.demography.mortality_a)
     assert f"| `world.demography.mortality_a` | {start:.4g} |" in out  # the first candidate
+
+
+LISTED = """policy:
+  programmes:
+    value:
+      - name: PKH
+        rules:
+          member_cap: 4
+          verified_share: {value: 0.65, assumption: x}
+      - name: Sembako
+        rules: {benefit: 200000}
+    source: list
+"""
+
+
+def test_set_leaf_finds_a_named_record_of_a_list_through_its_value_wrapper() -> None:
+    out = set_leaf(LISTED, "policy.programmes.PKH.rules.verified_share", 0.3, "fitted")
+    tree = yaml.safe_load(out)
+    pkh, sembako = tree["policy"]["programmes"]["value"]
+    assert pkh["rules"] == {"member_cap": 4, "verified_share": {"value": 0.3, "source": "fitted"}}
+    assert sembako["rules"] == {"benefit": 200000} and tree["policy"]["programmes"]["source"]
+    with pytest.raises(KeyError, match="Nope"):
+        set_leaf(LISTED, "policy.programmes.Nope.rules.verified_share", 0.3, "x")
+
+
+def test_the_pkh_verified_share_is_written_into_the_baseline(tmp_path: Path) -> None:
+    copy = tmp_path / "baseline_2025.yaml"
+    copy.write_text((SCENARIO_DIR / "baseline_2025.yaml").read_text())
+    path = "policy.programmes.PKH.rules.verified_share"
+    assert PARAMETERS[path].file == "baseline_2025"
+    write_values(copy, {path: 0.42}, {path: "fitted: test"})
+    tree = yaml.safe_load(copy.read_text())
+    pkh = next(p for p in tree["policy"]["programmes"]["value"] if p["name"] == "PKH")
+    assert pkh["rules"]["verified_share"] == {"value": 0.42, "source": "fitted: test"}

@@ -79,7 +79,11 @@ def test_the_optimiser_writes_a_scenario_that_loads(
     assert first.point.iloc[0] == STATUS_QUO and len(first) == 4
     assert first.chosen.eq("yes").sum() == 1
     text = (out / "alloc_test.yaml").read_text()
-    assert "extends: baseline_2025" in text and "experiments.optimise, seed 3, trial" in text
+    assert "extends: baseline_2025" in text
+    if first.point[first.chosen.eq("yes")].iloc[0] == STATUS_QUO:
+        assert "this scenario equals its parent" in " ".join(text.split())
+    else:
+        assert "experiments.optimise, seed 3, trial" in text
     # into a scenarios folder of its own (the real one is not touched)
     folder = tmp_path / "my_scenarios"  # not "scenarios": the sweep runs in tmp_path
     folder.mkdir()

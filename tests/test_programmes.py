@@ -37,9 +37,13 @@ SMALL: dict[str, Any] = {
 
 
 def baseline(**overrides: Any) -> Params:
-    """The 2025 baseline at a small size; ``overrides`` are dotted paths (``__`` for ``.``)."""
+    """The 2025 baseline at a small size; ``overrides`` are dotted paths (``__`` for ``.``).
+
+    PKH has every member on record (``verified_share`` 1), so known families are paid.
+    """
+    known = SMALL | {"policy.programmes.PKH.rules.verified_share": 1.0}
     return load_params(
-        "baseline_2025", SMALL | {k.replace("__", "."): v for k, v in overrides.items()}
+        "baseline_2025", known | {k.replace("__", "."): v for k, v in overrides.items()}
     )
 
 

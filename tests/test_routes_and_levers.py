@@ -65,8 +65,12 @@ def build(
     edit: Callable[[Params], Params] | None = None,
     **overrides: Any,
 ) -> GraduationModel:
-    """A calm small model of ``scenario``; ``overrides`` are dotted paths (``__`` for ``.``)."""
-    params = load_params(scenario, SMALL | {k.replace("__", "."): v for k, v in overrides.items()})
+    """A calm small model of ``scenario``; ``overrides`` are dotted paths (``__`` for ``.``).
+
+    PKH has every member on record (``verified_share`` 1), so known families are paid.
+    """
+    known = SMALL | {"policy.programmes.PKH.rules.verified_share": 1.0}
+    params = load_params(scenario, known | {k.replace("__", "."): v for k, v in overrides.items()})
     if edit is not None:
         params = edit(params)
     model = GraduationModel(params)

@@ -35,15 +35,16 @@ class Free:
 #: the free parameters and their ranges (assumptions: wide around the hand-set values)
 PARAMETERS: dict[str, Free] = {
     "world.initial.median_consumption": Free(1.0e6, 2.5e6, log=True),
-    "world.initial.sigma": Free(0.35, 0.85),
+    "world.initial.sigma": Free(0.02, 0.85),
     "world.initial.size_gradient": Free(0.0, 0.25),
     "world.initial.urban_premium": Free(0.05, 0.6),
     "world.income.persistent_rho": Free(0.90, 0.995),
-    "world.income.persistent_sigma": Free(0.01, 0.12),
+    "world.income.persistent_sigma": Free(0.02, 0.12),
     "world.income.transitory_sigma": Free(0.05, 0.40),
     "world.consumption.invest_share": Free(0.0, 0.2),
     "world.assets.speed": Free(0.05, 0.5),
     "world.shocks.health_hazard": Free(0.002, 0.012),
+    "policy.programmes.PKH.rules.verified_share": Free(0.15, 1.0, file="baseline_2025"),
 }
 
 
@@ -100,7 +101,11 @@ def calibrate(
 
 
 def _get(params: Any, dotted: str) -> float:
+    """Value at ``dotted``; a key may name a record of a tuple (``programmes.PKH``)."""
     node = params
     for key in dotted.split("."):
-        node = getattr(node, key)
+        if isinstance(node, tuple):
+            node = next(item for item in node if item.name == key)
+        else:
+            node = getattr(node, key)
     return float(node)

@@ -33,14 +33,24 @@ def _find(lines: list[str], path: list[str]) -> int:
     """Index of the line of the key at dotted ``path``; raise KeyError if it is not there.
 
     Each key is looked for among the direct children of the previous one (the lines of its
-    block at the indentation of its first child).
+    block at the indentation of its first child). A key may also name an item of a list of
+    named records (``- name: PKH``), and a ``value:`` wrapper on the way is stepped into, as the
+    loader does (``policy.programmes.PKH`` is ``policy: programmes: value: - name: PKH``).
     """
-    lo, hi, child = 0, len(lines), 0
-    for key in path:
-        pattern = re.compile(rf"^ {{{child}}}{re.escape(key)}:(\s|$)")
-        at = next((i for i in range(lo, hi) if pattern.match(lines[i])), None)
+    lo, hi, child, last = 0, len(lines), 0, -1
+    keys = list(path)
+    while keys:
+        key = keys[0]
+        at = _child(lines, lo, hi, child, rf"{re.escape(key)}:(\s|$)")
+        at = (
+            at if at is not None else _child(lines, lo, hi, child, rf"- name: {re.escape(key)}\s*$")
+        )
         if at is None:
-            raise KeyError(f"no key {'.'.join(path)} in the scenario file")
+            at = _child(lines, lo, hi, child, r"value:(\s|$)")
+            if at is None or last < 0:
+                raise KeyError(f"no key {'.'.join(path)} in the scenario file")
+        else:
+            keys.pop(0)
         lo, hi = at + 1, _block_end(lines, at)
         below = [
             i for i in range(lo, hi) if lines[i].strip() and not lines[i].lstrip().startswith("#")
@@ -48,6 +58,12 @@ def _find(lines: list[str], path: list[str]) -> int:
         child = _indent(lines[below[0]]) if below else _indent(lines[at]) + 2
         last = at
     return last
+
+
+def _child(lines: list[str], lo: int, hi: int, indent: int, key: str) -> int | None:
+    """Index of the first line of ``lo:hi`` at ``indent`` matching the pattern ``key``."""
+    pattern = re.compile(rf"^ {{{indent}}}{key}")
+    return next((i for i in range(lo, hi) if pattern.match(lines[i])), None)
 
 
 def set_leaf(text: str, dotted: str, value: float | int, provenance: str) -> str:

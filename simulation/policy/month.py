@@ -68,6 +68,9 @@ class PolicyMonth:
         programmes (training, credit) now: a joint package.
     reassess : callable
         ``reassess(idx)``: Kemensos' registry list re-assesses households ``idx`` now.
+    keyed : callable
+        ``keyed(decision, *keys)``: uniforms that are a fixed function of integer keys, for
+        draws about an identity rather than a month (a member's PKH record).
     """
 
     month: int
@@ -84,6 +87,7 @@ class PolicyMonth:
     lottery: Callable[[str, int], NDArray[np.float64]]
     join: Callable[[NDArray[np.intp]], None]
     reassess: Callable[[NDArray[np.intp]], None]
+    keyed: Callable[..., NDArray[np.float64]]
     _worker: list[B1] = field(default_factory=list, repr=False)
 
     def draw(self, decision: str) -> NDArray[np.float64]:

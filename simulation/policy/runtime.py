@@ -187,6 +187,7 @@ class PolicyRuntime:
             lottery=self._lottery,
             join=self._join,
             reassess=self._reassess,
+            keyed=model.streams.keyed_uniforms,
         )
 
     def forget(self, rows: NDArray[np.intp], month: int) -> None:

@@ -6,16 +6,25 @@ the months ahead), so the entitlement is its transfer income every month, while 
 the cash in arrears every ``payment_interval`` months and the payment settles what is owed.
 What a family was owed but is not paid (it left before the payment, or money ran short) comes
 off its savings.
+
+PKH pays for the members it has on record and verified, not for every member of an eligible
+age: a member counts with probability ``verified_share``, drawn once for the member at each
+component (a child is verified again on reaching each school level, where in reality children
+drop out or are not re-registered; a pregnancy once). A family none of whose members is
+verified has no PKH component: it cannot enrol, and an enrolled one leaves (a natural
+graduation in Kemensos' counts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from numpy.typing import NDArray
 
+from simulation.households import AGE_BANDS, COMPONENTS, HouseholdState, take_rows
 from simulation.policy.programmes.base import B1, F8, Kind, ProgrammeRules, ProgrammeRuntime
 from simulation.schema import MONEY_MONTH, spec
 
@@ -23,7 +32,10 @@ if TYPE_CHECKING:
     from simulation.policy.month import PolicyMonth
     from simulation.policy.schema import Programme
 
-__all__ = ["KIND", "PKH", "PKHRules", "pkh_annual_benefit"]
+__all__ = ["KIND", "PKH", "Keyed", "PKHRules", "pkh_annual_benefit", "verified_counts"]
+
+#: ``keyed(decision, *keys)``: uniforms that are a fixed function of integer keys
+Keyed = Callable[..., NDArray[np.float64]]
 
 _SETTLED = 1e-6  # owed below this after a payment is settled (rounding) (Rp)
 
@@ -40,6 +52,9 @@ class PKHRules(ProgrammeRules):
     )  # more than any household has (benefits count at most 8 members)
     member_cap: int = spec("persons", "members counted per family in all", ge=1, le=8)
     payment_interval: int = spec("months", "months between payments", ge=1, le=12)
+    verified_share: float = spec(
+        "1", "chance that a member of a component is on PKH's record and verified", ge=0, le=1
+    )
 
     def validate(self) -> None:
         """Check one value per component, and that payments fall within the budget year."""
@@ -66,6 +81,39 @@ def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: PKHRules) -> F8:
         total += take * benefits[j]
         left -= take
     return total
+
+
+def verified_counts(
+    state: HouseholdState, rows: NDArray[np.intp], month: int, share: float, keyed: Keyed
+) -> NDArray[np.int16]:
+    """Members of each PKH component on record and verified, for households ``rows``.
+
+    A member counts if its draw is below ``share``. The draw is keyed by the household (row and
+    month formed), the member's birth month and the component (a pregnancy by its conception
+    month), so it stays the member's while the member holds the component and is drawn anew at
+    the next one. ``month`` is the model month of the ages in ``state``.
+    """
+    age = take_rows(state.age, rows).astype(np.int64)
+    born = month - age  # birth month of each member (ages are in months)
+    home = (rows.astype(np.int64)[:, None], state.formed[rows].astype(np.int64)[:, None])
+    band = np.full(age.shape, -1, dtype=np.int64)  # component of the member's age, if any
+    for j, name in enumerate(COMPONENTS):
+        if name in AGE_BANDS:
+            lo, hi = (round(x * 12) for x in AGE_BANDS[name])
+            band[(age >= lo) & (age < hi)] = j
+    out = np.zeros((rows.size, len(COMPONENTS)), dtype=np.int16)
+    ok = (band >= 0) & (keyed("verification", *home, born, band) < share)
+    for j in np.unique(band[ok]):
+        out[:, j] = np.count_nonzero(ok & (band == j), axis=1)
+    last = len(COMPONENTS) - 1  # disability: any member of any age
+    disabled = take_rows(state.disabled, rows) & (age >= 0)
+    out[:, last] = np.count_nonzero(
+        disabled & (keyed("verification", *home, born, last) < share), axis=1
+    )
+    pregnant = state.pregnant[rows].astype(np.int64)
+    conceived = (month - pregnant)[:, None]
+    out[:, 0] = (pregnant > 0) & (keyed("verification", *home, conceived, 0)[:, 0] < share)
+    return out
 
 
 class PKH(ProgrammeRuntime):
@@ -95,12 +143,15 @@ class PKH(ProgrammeRuntime):
         comp = ctx.composition
         if self._epoch != comp.epoch:
             if self._epoch == comp.epoch - 1:  # the rows recounted by the last update
-                rows, counts = comp.changed, comp.changed_components
-                self._annual[rows] = annual = pkh_annual_benefit(counts, self.rules)
-                self._payable[rows] = annual > 0
+                rows = comp.changed
+                counts: NDArray[np.integer[Any]] = comp.changed_components
             else:
-                self._annual[:] = pkh_annual_benefit(comp.components, self.rules)
-                np.greater(self._annual, 0, out=self._payable)
+                rows, counts = np.arange(self.n), comp.components
+            if self.rules.verified_share < 1.0:
+                share = self.rules.verified_share
+                counts = verified_counts(ctx.households, rows, comp.month, share, ctx.keyed)
+            self._annual[rows] = annual = pkh_annual_benefit(counts, self.rules)
+            self._payable[rows] = annual > 0
             self._epoch = comp.epoch
         return self._annual
 
