@@ -122,6 +122,8 @@ def override_schema(cls: type, path: str = "") -> type:
         hint, where = hints[f.name], f"{path}.{f.name}" if path else f.name
         if f.name == "name" and cls is not Params and _has_name(cls):
             continue  # a record's name is how it is addressed, not a field to change
+        if cls is Params and f.name == "history":
+            continue  # the policy before the start is the status quo's (scenarios.STATUS_QUO)
         if isinstance(hint, type) and issubclass(hint, Schema):
             sub = _rules_schema() if hint is ProgrammeRules else override_schema(hint, where)
             specs.append((f.name, sub, field(default_factory=sub)))

@@ -11,6 +11,7 @@ Use :func:`load_params` to turn a scenario (plus dotted overrides) into validate
 from __future__ import annotations
 
 import copy
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping
@@ -24,6 +25,7 @@ from simulation.params import ParameterError, Params, from_dict
 
 __all__ = [
     "SCENARIO_DIR",
+    "STATUS_QUO",
     "YamlLoader",
     "available",
     "load_params",
@@ -239,13 +241,27 @@ def load_params(name: str = "world_2025", overrides: Mapping[str, Any] | None = 
     Returns
     -------
     Params
-        Frozen, validated parameters.
+        Frozen, validated parameters. When the run has a policy history
+        (``run.history_months``), ``history`` is the policy of :data:`STATUS_QUO` as its file
+        says: the past every scenario shares, whatever its own policy or the overrides.
 
     Raises
     ------
     ParameterError
         For a bad name, file, key or value; the message names it and what is allowed.
     """
+    params = _params(name, overrides)
+    if not params.history_months:
+        return params
+    past = params if name == STATUS_QUO and not overrides else _params(STATUS_QUO, None)
+    return dataclasses.replace(params, history=past.policy)
+
+
+#: the scenario whose policy was in force before 2025: every scenario's past (``Params.history``)
+STATUS_QUO = "baseline_2025"
+
+
+def _params(name: str, overrides: Mapping[str, Any] | None) -> Params:
     tree = strip_provenance(load_tree(name))
     tree.pop("meta", None)
     apply_overrides(tree, overrides, name)

@@ -241,8 +241,15 @@ class Household(mesa.Agent):  # type: ignore[misc]
     # -- the month's flows and status -------------------------------------------------------
     @property
     def income(self) -> float:
-        """Income of the month from all sources (Rp/month)."""
-        return float(sum(getattr(self, part) for part in INCOME_PARTS))
+        """Income of the month from all sources (Rp/month), added in the engine's order.
+
+        Left to right, as :func:`~simulation.mechanisms.income.total_income` adds the columns
+        (Python 3.12's ``sum`` compensates rounding, and would differ in the last digit).
+        """
+        total = 0.0
+        for part in INCOME_PARTS:
+            total += getattr(self, part)
+        return total
 
     wage_income = Column("wage_income", float, "Wage income of the month (Rp/month).")
     enterprise_income = Column("enterprise_income", float, "Enterprise income (Rp/month).")
@@ -293,10 +300,14 @@ class Household(mesa.Agent):  # type: ignore[misc]
 
     @property
     def graduated_month(self) -> int | None:
-        """Simulation month (0 = the first) of the last graduation; None if never graduated."""
+        """Simulation month of the last graduation; None if never graduated.
+
+        0 is the first recorded month; a graduation in the burn-in's policy history is negative.
+        """
         rt = self.model.runtime
-        month = int(rt.tracker.grad_month[self.index]) if rt is not None else -1
-        return month if month >= 0 else None
+        if rt is None or rt.tracker.grad_type[self.index] < 0:
+            return None
+        return int(rt.tracker.grad_month[self.index])
 
     # -- stepping ---------------------------------------------------------------------------
     def step(self) -> None:

@@ -127,22 +127,34 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.drawn_month = self.month
         #: consumption decile (1..10, persons) of each household, set when a month is recorded
         self.true_decile: NDArray[np.int8] | None = None
-        self._burn_in(params.run.burn_in_months)
+        history = params.history_months
+        self._burn_in(params.run.burn_in_months, until=-history)
+        if history:  # the agencies act under the policy in force before the start
+            self.weight = household_weight(self.households, world)
+            self.runtime = PolicyRuntime(self, params.past_policy)
+            self._burn_in(history)
         #: real households per simulated household: persons sum to the nation before month 0,
         #: and the weight grows with the number of real households (household formation)
         self.weight = household_weight(self.households, world)
-        self.runtime = PolicyRuntime(self)
+        past, self.runtime = self.runtime, None
+        if past is not None and params.past_policy == params.policy:
+            self.runtime = past.reweighted(self.weight)  # the same policy goes on
+        else:
+            self.runtime = PolicyRuntime(self, params.policy, past=past)
         self.policy_recorder = PolicyRecorder(self)
         self.datacollector = mesa.DataCollector(model_reporters=MODEL_REPORTERS)
         self.datacollector.collect(self)
 
-    def _burn_in(self, months: int) -> None:
-        """Run ``months`` unrecorded months (negative month indices) so the start settles."""
-        for month in range(-months, 0):
+    def _burn_in(self, months: int, until: int = 0) -> None:
+        """Run the unrecorded months ``-months`` to ``until - 1`` so the start settles.
+
+        The agencies act in them only if a runtime exists (the policy history).
+        """
+        for month in range(-months, until):
             self.month = month
             self._prepare_month()
             self._households_vectorised()
-        self.month = 0
+        self.month = until
 
     # -- household agents, made when first looked at -------------------------------------
     def _ensure_household_agents(self) -> None:
@@ -244,9 +256,12 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         return self.draws | blocked
 
     def _agencies_act(self) -> None:
-        """Agencies act (registry, graduation, targeting, payments); not in the burn-in."""
+        """Agencies act (registry, graduation, targeting, payments).
+
+        In the burn-in only in its policy history (when a runtime exists).
+        """
         self.households.transfer_income[:] = 0.0
-        if self.runtime is not None and self.month >= 0:
+        if self.runtime is not None:
             self.runtime.act(self.month)
 
     def _households_vectorised(self) -> None:
@@ -270,7 +285,7 @@ class GraduationModel(mesa.Model):  # type: ignore[misc]
         self.composition.update(hh, touched, month)
         assert self.env is not None
         self.env.care_need[renewal.rows] = self.composition.care_need[renewal.rows]
-        if self.runtime is not None and month >= 0:
+        if self.runtime is not None:
             self.weight *= renewal.growth
             self.runtime.forget(renewal.rows, month)
         self._household_agents.renew(renewal.rows)  # new households, new agents

@@ -169,6 +169,8 @@ def _monthly(values: NDArray[np.float64], units: str, long: str) -> Any:
 def _relapse_variables(rt: PolicyRuntime, months: int) -> dict[str, Any]:
     """Relapse rates (by definition, by route, the monthly rate) and the survival curve."""
     spells = rt.tracker.spells.table(months - 1)  # open spells: seen until the last month
+    recorded = spells["start"] >= 0  # the policy history's spells began before the record
+    spells = {k: v[recorded] for k, v in spells.items()}
     relapsed = spells["reason"] >= ENDED_POOR
     within = {h: relapsed & (spells["duration"] <= h) for h in (12, 24)}
     bad = (spells["first_bad"] >= 0) & (spells["first_bad"] <= HORIZON)

@@ -309,6 +309,13 @@ class Run(Schema):
     )  # 10,000 replicates of even a small world is weeks of computing: a typo
     seed: int = spec("-", "root seed of all random streams", ge=0, le=INT64_MAX)
     start: str = spec("YYYY-MM", "calendar month of the first step")
+    history_months: int = spec(
+        "months",
+        "last months of the burn-in in which the agencies already act, under the policy in "
+        "force before the start (at most burn_in_months are used)",
+        ge=0,
+        le=240,
+    )
 
     def validate(self) -> None:
         """Check that ``start`` is a calendar month ``YYYY-MM``."""
@@ -319,11 +326,29 @@ class Run(Schema):
 
 @dataclass(frozen=True)
 class Params(Schema):
-    """Everything one run needs: the world, the policy and the run settings."""
+    """Everything one run needs: the world, the policy and the run settings.
+
+    ``history`` is the policy in force before the first recorded month: the agencies act under
+    it in the last ``run.history_months`` of the burn-in, and ``policy`` takes over at month 0
+    (programmes of the same name and kind keep their households). ``None``: ``policy`` itself.
+    :func:`scenarios.load_params` sets it to the 2025 status quo, so every scenario starts
+    January 2025 from the same past.
+    """
 
     world: World
     policy: Policy
     run: Run
+    history: Policy | None = None
+
+    @property
+    def past_policy(self) -> Policy:
+        """The policy in force before the start (``history``, or ``policy`` if none)."""
+        return self.policy if self.history is None else self.history
+
+    @property
+    def history_months(self) -> int:
+        """Months of the burn-in in which the agencies act (at most the burn-in)."""
+        return min(self.run.history_months, self.run.burn_in_months)
 
 
 def require_params(obj: object, where: str) -> Params:

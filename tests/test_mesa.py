@@ -129,7 +129,7 @@ def test_attributes_read_the_columns(run_13: GraduationModel) -> None:
         for name, column in COLUMNS.items():
             assert getattr(agent, name) == getattr(hh, column)[i], name
         assert agent.income == total_income(hh, np.array([i]))[0]
-        assert agent.income == sum(getattr(agent, part) for part in INCOME_PARTS)
+        assert agent.income == pytest.approx(math.fsum(getattr(agent, p) for p in INCOME_PARTS))
         assert agent.region == model.params.world.regions[hh.region[i]].name
         assert agent.ages == tuple(int(a) // 12 for a in hh.age[i] if a >= 0)
         assert len(agent.ages) == agent.size

@@ -18,7 +18,8 @@ from experiments.sensitivity.sampling import design_points, n_points, unit_sampl
 from scenarios import load_params
 from tests.sweep_tools import snapshot
 
-HAZARD = load_params("world_2025").world.shocks.health_hazard  #: the scenario's value
+HAZARD = load_params("world_2025").world.shocks.health_hazard  #: the scenario's values
+SIGMA = load_params("world_2025").world.income.transitory_sigma
 
 
 def _write(tmp_path: Path, body: dict[str, object]) -> Path:
@@ -180,8 +181,8 @@ SMALL = ["--replicates", "2", "--households", "200", "--months", "6",
 
 
 def test_the_command_writes_its_table_and_figure(tmp_path: Path) -> None:
-    body = {"uncertainties": [_one("world.shocks.health_hazard", [0.004, 0.006]),
-                              _one("world.income.transitory_sigma", [0.2, 0.25])],
+    body = {"uncertainties": [_one("world.shocks.health_hazard", [0.8 * HAZARD, 1.2 * HAZARD]),
+                              _one("world.income.transitory_sigma", [0.9 * SIGMA, 1.1 * SIGMA])],
             "levers": [{"name": "policy.programmes.PKH.budget", "range": [20e12, 36e12],
                         "reason": "test"},
                        {"name": "policy.collaboration.shared_registry", "range": [0, 1],

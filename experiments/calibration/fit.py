@@ -10,6 +10,7 @@ scenario files) are the first candidate.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,8 +70,15 @@ class Calibration:
 
 
 def _run(overrides: dict[str, Any], households: int, replicates: int) -> dict[str, float]:
+    """Moments of ``baseline_2025`` with the candidate ``overrides``.
+
+    A candidate describes the world as it is, so its policy values hold in the policy history
+    before 2025 too (the baseline is its own past), not only from January as a reform would.
+    """
     size = {"world.population.households": households, "run.months": MONTHS}
-    return simulate(load_params("baseline_2025", size | overrides), list(range(replicates)))
+    params = load_params("baseline_2025", size | overrides)
+    params = dataclasses.replace(params, history=params.policy if params.history else None)
+    return simulate(params, list(range(replicates)))
 
 
 def calibrate(

@@ -17,6 +17,8 @@ from simulation.network import ContributorNeighbours, village_network
 from simulation.policy.graduation import GRADUATED, NOT_CONSIDERED, PASSED_OVER, SUSTAINED
 
 if TYPE_CHECKING:
+    import scipy.sparse as sp
+
     from simulation.policy.graduation import GraduationTracker
     from simulation.policy.month import PolicyMonth
     from simulation.policy.programmes.base import ProgrammeRuntime
@@ -46,9 +48,11 @@ class Collaboration:
         tracker: GraduationTracker,
         village: NDArray[np.int32],
         rng: np.random.Generator,
+        adj: sp.csr_array | None = None,
     ) -> None:
         self.rules, self.tracker = rules, tracker
-        self.adj = village_network(village, rules.network_degree, rng)
+        #: the village network (``adj``: one built before, of the same degree, is kept)
+        self.adj = village_network(village, rules.network_degree, rng) if adj is None else adj
         #: graduates with a productive enterprise (assets above the trap threshold), this month,
         #: and their neighbours
         self.contributors = ContributorNeighbours(self.adj)

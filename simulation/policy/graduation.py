@@ -52,10 +52,14 @@ _FRESH = {"status": NEVER, "grad_type": -1, "grad_month": -1, "relapse_month": -
           "package_success": False, "referred_due": NOT_CONSIDERED, "spell": -1}  # fmt: skip
 
 
+STILL_OPEN = -(2**15)  #: ``Spells.end`` of an open spell
+
+
 class Spells:
     """Graduation spells in arrays grown by doubling (months fit in int16).
 
-    Each spell has its start month, route, end month (-1 while open), end reason
+    Each spell has its start month, route, end month (:data:`STILL_OPEN` while open; months
+    before the record, of a policy history, are negative), end reason
     (:data:`END_REASONS`) and the first month after graduating in which the graduate was below
     the relapse line (-1: none seen while the spell was open).
     """
@@ -82,7 +86,7 @@ class Spells:
                 setattr(self, name, grown)
         self.start[first:last] = month
         self.route[first:last] = route
-        self.end[first:last] = -1
+        self.end[first:last] = STILL_OPEN
         self.reason[first:last] = OPEN
         self.first_bad[first:last] = -1
         self.n = last
@@ -103,7 +107,7 @@ class Spells:
         n = self.n
         start = self.start[:n].astype(np.int64)
         end = self.end[:n].astype(np.int64)
-        end = np.where(end < 0, end_month, end)
+        end = np.where(end == STILL_OPEN, end_month, end)
         return {
             "start": start,
             "route": self.route[:n].astype(np.int64),
@@ -141,7 +145,7 @@ class GraduationTracker:
         """
         spells = self.spell[rows]
         spells = spells[spells >= 0]
-        spells = spells[self.spells.end[spells] < 0]
+        spells = spells[self.spells.end[spells] == STILL_OPEN]
         self.spells.end[spells] = month
         for name, value in _FRESH.items():
             getattr(self, name)[rows] = value

@@ -47,7 +47,8 @@ class Ledger:
         """
         if weight is not None:
             self.weight = weight
-        national = self.budgets[min(year_index, len(self.budgets) - 1)]
+        # years before the first (a policy history) have the first year's budget
+        national = self.budgets[max(0, min(year_index, len(self.budgets) - 1))]
         allocated = national / self.weight
         overhead = allocated * overhead_share
         self.years.append(YearAccount(year_index, allocated, overhead=overhead, weight=self.weight))

@@ -24,6 +24,7 @@ __all__ = ["NEVER_SEEN", "Registry", "first_in_order", "first_served", "weighted
 
 #: ``Registry.seen`` of a household the list has never looked at
 NEVER_SEEN = -(2**15)
+_NEVER_BUILT = -(10**6)  #: ``Registry.refreshed`` of a list never built
 
 
 class Registry:
@@ -33,7 +34,7 @@ class Registry:
         self.rules = rules
         self.score = {k: np.zeros(n, dtype=np.float32) for k in ("shared", "own")}
         self.decile = {k: np.full(n, 10, dtype=np.int8) for k in ("shared", "own")}
-        self.refreshed = {"shared": -(10**6), "own": -(10**6)}
+        self.refreshed = {"shared": _NEVER_BUILT, "own": _NEVER_BUILT}
         #: households by (score, index): the order in which programmes serve them
         self.order = {k: np.arange(n, dtype=np.int32) for k in ("shared", "own")}
         #: month the list last looked at each household (refresh or re-assessment)
@@ -53,9 +54,13 @@ class Registry:
         return self._within[key]
 
     def due(self, which: str, month: int) -> bool:
-        """Whether list ``which`` is refreshed in ``month`` (both are built in month 0)."""
+        """Whether list ``which`` is refreshed in ``month``.
+
+        Every ``refresh_months`` from month 0, or now if it was never built (in the first month
+        an agency uses it).
+        """
         every = self.rules.refresh_months if which == "shared" else self.rules.own_refresh_months
-        return month % every == 0
+        return month % every == 0 or self.refreshed[which] == _NEVER_BUILT
 
     def refresh(
         self,

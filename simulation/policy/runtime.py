@@ -1,6 +1,7 @@
 """Agencies as Mesa agents, and the policy runtime that runs one month of policy.
 
-Each recorded month (the burn-in is the counterfactual world), :meth:`PolicyRuntime.act`:
+Each recorded month, and each month of the burn-in's policy history (before it the burn-in is
+the counterfactual world), :meth:`PolicyRuntime.act`:
 
 1. opens the budget year in January (coordination overhead taken off the top);
 2. refreshes the shared registry and the agencies' own lists when due;
@@ -35,11 +36,13 @@ from simulation.policy.graduation import (
     GraduationTracker,
     passes_in_a_row,
 )
+from simulation.policy.history import take_over
 from simulation.policy.month import PolicyMonth
 from simulation.policy.programmes import KINDS, ProgrammeRuntime
 from simulation.policy.programmes.pkh import PKH
 from simulation.policy.registry import Registry
 from simulation.policy.schema import Agency as AgencySpec
+from simulation.policy.schema import Policy
 from simulation.policy.targeting import Targeting
 
 if TYPE_CHECKING:
@@ -73,12 +76,30 @@ class Agency(mesa.Agent):  # type: ignore[misc]
 class PolicyRuntime:
     """Registry, programmes, agencies, graduation and collaboration of one model."""
 
-    def __init__(self, model: GraduationModel) -> None:
+    def __init__(
+        self,
+        model: GraduationModel,
+        policy: Policy | None = None,
+        *,
+        past: PolicyRuntime | None = None,
+    ) -> None:
+        """Set up ``policy`` (the model's by default); take over ``past``'s households, if any.
+
+        A runtime that takes over another keeps its registry lists, graduation states and
+        spells, and the households of every programme of the same name and kind
+        (:func:`simulation.policy.history.take_over`); the other's agencies leave the model.
+        """
         self.model = model
-        self.policy = policy = model.params.policy
+        self.policy = policy = model.params.policy if policy is None else policy
         self.n, self.weight = model.households.n, model.weight
-        self.registry = Registry(self.n, policy.registry)
-        self.tracker = GraduationTracker(self.n)
+        self.registry: Registry = (
+            Registry(self.n, policy.registry) if past is None else past.registry
+        )
+        self.registry.rules = policy.registry
+        self.tracker: GraduationTracker = (
+            GraduationTracker(self.n) if past is None else past.tracker
+        )
+        self.first_month: int | None = None if past is None else past.first_month
         self.agencies = [Agency(model, spec) for spec in policy.agencies]
         by_name = {a.name: a for a in self.agencies}
         self.programmes: list[ProgrammeRuntime] = []
@@ -103,14 +124,40 @@ class PolicyRuntime:
             policy.collaboration,
             referral_months=policy.collaboration.referral_months,
         )
-        self.collaboration = Collaboration(
+        adj = None  # the village network: kept from the past runtime if of the same degree
+        if past is not None:
+            before: Collaboration = past.collaboration
+            if before.rules.network_degree == policy.collaboration.network_degree:
+                adj = before.adj
+        self.collaboration: Collaboration = Collaboration(
             policy.collaboration,
             self.tracker,
             model.households.village,
             model.streams.generator("network"),
+            adj=adj,
         )
         self._draws: dict[str, NDArray[np.float64]] = {}
         self.ctx: PolicyMonth | None = None
+        if past is not None:
+            take_over(self, past)
+
+    def reweighted(self, weight: float) -> PolicyRuntime:
+        """Carry on into the record with ``weight`` real households per simulated one.
+
+        Capacities follow the weight; the budget accounts of the policy history's years are
+        dropped (the record's accounts start with its first year, opened in month 0).
+        """
+        self.weight = weight
+        for p in self.programmes:
+            p.capacity = int(p.spec.capacity / weight)
+            p.ledger.years = [year for year in p.ledger.years if year.year >= 0]
+        return self
+
+    def retire(self) -> None:
+        """Take this runtime's agencies out of the model (another runtime took over)."""
+        for agency in self.agencies:
+            agency.remove()
+        self.agencies = []
 
     # -- views used by the recorder and tests ----------------------------------------------
     @property
@@ -205,6 +252,8 @@ class PolicyRuntime:
     # -- the month -------------------------------------------------------------------------
     def act(self, month: int) -> None:
         """Run all policy for ``month`` (see the module docstring for the order)."""
+        if self.first_month is None:
+            self.first_month = month
         self._draws = {}  # last month's draws are not needed any more
         self.ctx = ctx = self.month_context(month)
         self._open_budget_year(month)
@@ -218,7 +267,8 @@ class PolicyRuntime:
         self.collaboration.contribute(ctx)
 
     def _open_budget_year(self, month: int) -> None:
-        if month % 12 == 0:
+        """Open the year in January, or in the first month a runtime acts (mid-year history)."""
+        if month % 12 == 0 or any(not p.ledger.years for p in self.programmes):
             for p in self.programmes:
                 p.ledger.open_year(
                     month // 12, self.policy.collaboration.overhead, self.model.weight
@@ -261,8 +311,8 @@ class PolicyRuntime:
         watch = kpm & tr.had_package
         ready = passes_in_a_row(tr.empower_streak, self._earning(ctx, watch), g.empowerment_months)
         self._graduate(ctx, np.flatnonzero(watch & ready), EMPOWERMENT)
-        if month == 0 or not self.registry.due(self.kemensos_list(), month):
-            return
+        if month == self.first_month or not self.registry.due(self.kemensos_list(), month):
+            return  # the first month's lists were just built
         kpm = self.is_kpm() & (tr.status == ENROLLED)
         passing = kpm & self._welfare_test(ctx, self.kemensos_deciles())
         ready = passes_in_a_row(tr.welfare_streak, passing, g.consecutive)
