@@ -124,22 +124,21 @@ class Streams:
         seq = np.random.SeedSequence(
             entropy=self.seed, spawn_key=(self.replicate, _decision_key(decision))
         )
-        h = np.full(
-            np.broadcast_shapes(*(np.shape(k) for k in keys)), seq.generate_state(1, np.uint64)[0]
-        )
-        for key in keys:
-            h ^= np.asarray(key).astype(np.uint64)
-            h = _splitmix(h)
-        out: NDArray[np.float64] = (h >> np.uint64(11)).astype(np.float64) * 2.0**-53
-        return out
+        shape = np.broadcast_shapes(*(np.shape(k) for k in keys))
+        h = np.asarray(seq.generate_state(1, np.uint64)[0])
+        for key in keys:  # broadcast as they come: a (rows, 1) key is mixed once a row
+            h = _splitmix(np.bitwise_xor(h, np.asarray(key).astype(np.int64).view(np.uint64)))
+        out = (np.asarray(h) >> np.uint64(11)).astype(np.float64) * 2.0**-53
+        return np.broadcast_to(out, shape).copy() if out.shape != shape else out
 
 
 def _splitmix(x: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """Apply the SplitMix64 step: a bijective, well-mixing map of 64-bit integers (mod 2^64)."""
-    z = x + _GOLDEN
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return z ^ (z >> np.uint64(31))
+    with np.errstate(over="ignore"):  # wrapping is the point (numpy warns only on scalars)
+        z = np.add(x, _GOLDEN, dtype=np.uint64)
+        z = (z ^ (z >> np.uint64(30))) * _MIX1
+        z = (z ^ (z >> np.uint64(27))) * _MIX2
+        return np.asarray(z ^ (z >> np.uint64(31)))
 
 
 class LazyUniforms:

@@ -83,6 +83,9 @@ def pkh_annual_benefit(counts: NDArray[np.integer[Any]], rules: PKHRules) -> F8:
     return total
 
 
+_BLOCK = 1 << 15  #: households per block of :func:`verified_counts` (bounds its temporaries)
+
+
 def verified_counts(
     state: HouseholdState, rows: NDArray[np.intp], month: int, share: float, keyed: Keyed
 ) -> NDArray[np.int16]:
@@ -91,29 +94,49 @@ def verified_counts(
     A member counts if its draw is below ``share``. The draw is keyed by the household (row and
     month formed), the member's birth month and the component (a pregnancy by its conception
     month), so it stays the member's while the member holds the component and is drawn anew at
-    the next one. ``month`` is the model month of the ages in ``state``.
+    the next one. ``month`` is the model month of the ages in ``state``. Rows are taken in
+    blocks, so the temporaries (a few hundred bytes a household) stay small.
     """
-    age = take_rows(state.age, rows).astype(np.int64)
-    born = month - age  # birth month of each member (ages are in months)
-    home = (rows.astype(np.int64)[:, None], state.formed[rows].astype(np.int64)[:, None])
-    band = np.full(age.shape, -1, dtype=np.int64)  # component of the member's age, if any
+    out = np.zeros((rows.size, len(COMPONENTS)), dtype=np.int16)
+    for start in range(0, rows.size, _BLOCK):
+        part = rows[start : start + _BLOCK]
+        out[start : start + part.size] = _verified_block(state, part, month, share, keyed)
+    return out
+
+
+def _band_of_age() -> NDArray[np.int8]:
+    """Component of each age in months (index: age + 1; -1 for none, and for an empty slot)."""
+    out = np.full(_OLDEST + 2, -1, dtype=np.int8)
     for j, name in enumerate(COMPONENTS):
         if name in AGE_BANDS:
             lo, hi = (round(x * 12) for x in AGE_BANDS[name])
-            band[(age >= lo) & (age < hi)] = j
-    out = np.zeros((rows.size, len(COMPONENTS)), dtype=np.int16)
-    ok = (band >= 0) & (keyed("verification", *home, born, band) < share)
-    for j in np.unique(band[ok]):
-        out[:, j] = np.count_nonzero(ok & (band == j), axis=1)
-    last = len(COMPONENTS) - 1  # disability: any member of any age
-    disabled = take_rows(state.disabled, rows) & (age >= 0)
-    out[:, last] = np.count_nonzero(
-        disabled & (keyed("verification", *home, born, last) < share), axis=1
-    )
-    pregnant = state.pregnant[rows].astype(np.int64)
-    conceived = (month - pregnant)[:, None]
-    out[:, 0] = (pregnant > 0) & (keyed("verification", *home, conceived, 0)[:, 0] < share)
+            out[lo + 1 : min(hi, _OLDEST + 1) + 1] = j
     return out
+
+
+_OLDEST = 200 * 12  #: months; older ages are looked up as this one
+_BAND = _band_of_age()
+
+
+def _verified_block(
+    state: HouseholdState, rows: NDArray[np.intp], month: int, share: float, keyed: Keyed
+) -> NDArray[np.int16]:
+    """:func:`verified_counts` of one block: draws made only for members holding a component."""
+    n, k, slots = rows.size, len(COMPONENTS), state.age.shape[1]
+    age = take_rows(state.age, rows).ravel()
+    band = _BAND[np.minimum(age, _OLDEST) + 1]  # component of each member's age, if any
+    in_band = np.flatnonzero(band >= 0)
+    disabled = np.flatnonzero(take_rows(state.disabled, rows).ravel() & (age >= 0))
+    expecting = np.flatnonzero(state.pregnant[rows] > 0)
+    # the members drawn for: by age band, by disability, and the pregnancies
+    r = np.concatenate((in_band // slots, disabled // slots, expecting))
+    last, first = np.full(disabled.size, k - 1, np.int8), np.zeros(expecting.size, np.int8)
+    comp = np.concatenate((band[in_band], last, first))
+    since = np.concatenate((age[in_band], age[disabled], state.pregnant[rows][expecting]))
+    key = (rows[r], state.formed[rows][r], month - since.astype(np.int64), comp)
+    ok = keyed("verification", *key) < share
+    counts = np.bincount(r[ok] * k + comp[ok], minlength=n * k)
+    return counts.reshape(n, k).astype(np.int16)
 
 
 class PKH(ProgrammeRuntime):
